@@ -1,0 +1,24 @@
+from django.urls import path
+
+from frontend import views
+
+app_name = "frontend"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("organizer/", views.organizer, name="organizer"),
+    path("s/<str:code>/", views.session_page, name="session"),
+    path("s/<str:code>/join", views.join, name="join"),
+    path("s/<str:code>/ask", views.ask, name="ask"),
+    path("s/<str:code>/questions/<int:question_id>/vote", views.vote, name="vote"),
+    path("s/<str:code>/moderate/", views.moderate, name="moderate"),
+    path(
+        "s/<str:code>/moderate/<int:question_id>",
+        views.moderate_decide,
+        name="moderate_decide",
+    ),
+    path("s/<str:code>/official/", views.official, name="official"),
+    path("s/<str:code>/stage/", views.stage, name="stage"),
+    path("s/<str:code>/archive/", views.archive, name="archive"),
+    path("s/<str:code>/archive.<str:fmt>", views.archive_export, name="archive_export"),
+]

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from moderation.models import ModerationDecision
+from moderation.screening import Screening
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    question_id: int,
+    route: str,
+    decision: str,
+    actor: AbstractBaseUser | None = None,
+    reason_code: str = "",
+    note: str = "",
+    stage: str = "",
+    details: dict[str, Any] | None = None,
+) -> ModerationDecision:
+    """Append one decision to the audit trail. Call inside the change it records."""
+    return ModerationDecision.objects.create(
+        question_id=question_id,
+        route=route,
+        decision=decision,
+        actor=actor,
+        reason_code=reason_code,
+        note=note,
+        stage=stage,
+        details=details or {},
+    )
+
+
+def decision_record_screening(*, question_id: int, screening: Screening) -> ModerationDecision:
+    """Record what automatic screening decided, with every reason it gave."""
+    primary = screening.primary_reason
+    return decision_record(
+        question_id=question_id,
+        route=ModerationDecision.Route.AUTOMATIC,
+        decision=screening.outcome,
+        reason_code=primary.code if primary else "",
+        stage=primary.stage if primary else "",
+        details={
+            "reasons": [
+                {"code": r.code, "stage": r.stage, "detail": r.detail} for r in screening.reasons
+            ],
+            "language": screening.language,
+            **screening.details,
+        },
+    )

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the project's settings with a throwaway key.
+
+Everything else (DATABASE_URL, REDIS_URL) still comes from the environment, so
+`make test` runs the suite against real PostgreSQL and Redis.
+"""
+
+import os
+
+# This key protects nothing; it only lets the test settings load.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+
+from townhall.settings import *  # noqa: F403
