@@ -16,7 +16,7 @@ class DecisionQuerySet(models.QuerySet["ModerationDecision"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("moderation decisions are append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("moderation decisions are append-only")
 
 
@@ -60,5 +60,5 @@ class ModerationDecision(models.Model):
             raise AppendOnlyError("moderation decisions are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("moderation decisions are append-only")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from moderation.models import ModerationDecision
@@ -15,7 +14,7 @@ def decision_record(
     question_id: int,
     route: str,
     decision: str,
-    actor: AbstractBaseUser | None = None,
+    actor: Any = None,
     reason_code: str = "",
     note: str = "",
     stage: str = "",

@@ -10,8 +10,15 @@ from django.core.checks import Error, Tags, Warning, register
 
 @register(Tags.security, deploy=True)
 def check_production_services(app_configs: Any, **kwargs: Any) -> list[Any]:
+    return service_warnings(
+        database_engine=settings.DATABASES["default"]["ENGINE"],
+        channel_backend=str(settings.CHANNEL_LAYERS["default"]["BACKEND"]),
+    )
+
+
+def service_warnings(*, database_engine: str, channel_backend: str) -> list[Any]:
     problems: list[Any] = []
-    if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+    if "sqlite" in database_engine:
         problems.append(
             Warning(
                 "SQLite serves one process only.",
@@ -19,7 +26,7 @@ def check_production_services(app_configs: Any, **kwargs: Any) -> list[Any]:
                 id="townhall.W001",
             )
         )
-    if settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith("InMemoryChannelLayer"):
+    if channel_backend.endswith("InMemoryChannelLayer"):
         problems.append(
             Warning(
                 "The in-memory channel layer cannot reach other daphne processes.",

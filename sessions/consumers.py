@@ -7,6 +7,7 @@ this consumer only checks their ``seq`` and audience and forwards the text.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from sessions import bridge, events
 from sessions.broadcast import EVENT_MESSAGE_TYPE
 from sessions.errors import Forbidden, InvalidInput, NotFound, TownhallError
 from sessions.groups import session_group
+from sessions.tally import tally_coalescer
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
     last_seq = 0
 
     async def connect(self) -> None:
+        tally_coalescer.bind_loop(asyncio.get_running_loop())
         await self.accept()
         code = self.scope["url_route"]["kwargs"]["code"]
         try:
