@@ -94,6 +94,8 @@ if _database_url:
         )
     }
 else:
+    # The embedded default must work on a fresh checkout with nothing configured.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
