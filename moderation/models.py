@@ -21,6 +21,9 @@ class DecisionQuerySet(models.QuerySet["ModerationDecision"]):
 
 
 class ModerationDecision(models.Model):
+    """One decision on one question. ``details`` holds what the deciding stage
+    found: reasons, backend, model version, scores, thresholds, matched terms."""
+
     class Route(models.TextChoices):
         AUTOMATIC = "automatic", "Automatic"
         HUMAN = "human", "Human"
@@ -32,12 +35,16 @@ class ModerationDecision(models.Model):
         APPROVE = "approve", "Approved"
         HIDE = "hide", "Hidden"
         MERGE = "merge", "Merged as duplicate"
+        REQUEST_EDIT = "request_edit", "Edit requested"
+        RESUBMIT = "resubmit", "Edited and resubmitted by the author"
+        APPEAL_UPHELD = "appeal_upheld", "Appeal: decision upheld"
+        APPEAL_OVERTURNED = "appeal_overturned", "Appeal: decision overturned"
 
     question = models.ForeignKey(
         "live_sessions.Question", on_delete=models.PROTECT, related_name="decisions"
     )
     route = models.CharField(max_length=16, choices=Route.choices)
-    decision = models.CharField(max_length=16, choices=Decision.choices)
+    decision = models.CharField(max_length=24, choices=Decision.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -62,3 +69,32 @@ class ModerationDecision(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("moderation decisions are append-only")
+
+
+class Appeal(models.Model):
+    """An author's one appeal against a rejection or hiding, decided by a
+    moderator other than the one who made the decision."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a moderator"
+        UPHELD = "upheld", "Decision upheld"
+        OVERTURNED = "overturned", "Decision overturned"
+
+    question = models.OneToOneField(
+        "live_sessions.Question", on_delete=models.CASCADE, related_name="appeal"
+    )
+    note = models.CharField(max_length=500)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    # Who made the decision under appeal (None: the automatic pipeline).
+    appealed_decision = models.ForeignKey(
+        ModerationDecision, on_delete=models.PROTECT, related_name="appeals"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"appeal on question {self.question_id}: {self.status}"

@@ -31,6 +31,10 @@ class ScreeningCode(models.TextChoices):
         "classifier_unavailable",
         _("Automatic check unavailable, a human will review"),
     )
+    RESUBMITTED = (
+        "resubmitted",
+        _("Edited after a moderator's decision, a human will review"),
+    )
 
 
 def reason_label(code: str) -> str:

@@ -78,6 +78,10 @@ def events_between(
 
 
 question_ask = database_sync_to_async(services.question_ask)
+question_edit = database_sync_to_async(services.question_edit)
+appeal_submit = database_sync_to_async(services.appeal_submit)
+appeal_decide = database_sync_to_async(services.appeal_decide)
+question_moderate_bulk = database_sync_to_async(services.question_moderate_bulk)
 question_vote = database_sync_to_async(services.question_vote)
 question_moderate = database_sync_to_async(services.question_moderate)
 question_merge = database_sync_to_async(services.question_merge)

@@ -169,8 +169,12 @@ class SessionConsumer(AsyncWebsocketConsumer):
     def _handlers(self) -> dict[str, Handler]:
         return {
             "question.ask": self._question_ask,
+            "question.edit": self._question_edit,
             "question.vote": self._question_vote,
+            "question.appeal": self._question_appeal,
             "moderation.decide": self._moderation_decide,
+            "moderation.bulk_decide": self._moderation_bulk_decide,
+            "appeal.decide": self._appeal_decide,
             "moderation.merge": self._moderation_merge,
             "stage.show": self._stage_show,
             "question.mark_answered": self._question_mark_answered,
@@ -193,6 +197,54 @@ class SessionConsumer(AsyncWebsocketConsumer):
             status=question.status,
             reason=question.reason_code or None,
         )
+
+    async def _question_edit(self, message: dict[str, Any]) -> None:
+        _required(message, "question_id", "text")
+        question = await bridge.question_edit(
+            actor=self.actor,
+            live_session_id=self.live_session_id,
+            question_id=message["question_id"],
+            text=message["text"],
+        )
+        await self._ack(
+            message,
+            question_id=question.pk,
+            status=question.status,
+            reason=question.reason_code or None,
+        )
+
+    async def _question_appeal(self, message: dict[str, Any]) -> None:
+        _required(message, "question_id", "note")
+        appeal = await bridge.appeal_submit(
+            actor=self.actor,
+            live_session_id=self.live_session_id,
+            question_id=message["question_id"],
+            note=message["note"],
+        )
+        await self._ack(message, question_id=appeal.question_id, status="appealed")
+
+    async def _appeal_decide(self, message: dict[str, Any]) -> None:
+        _required(message, "question_id", "outcome")
+        appeal = await bridge.appeal_decide(
+            actor=self.actor,
+            live_session_id=self.live_session_id,
+            question_id=message["question_id"],
+            outcome=message["outcome"],
+            note=message.get("note", ""),
+        )
+        await self._ack(message, question_id=appeal.question_id, status=appeal.status)
+
+    async def _moderation_bulk_decide(self, message: dict[str, Any]) -> None:
+        _required(message, "question_ids", "decision")
+        questions = await bridge.question_moderate_bulk(
+            actor=self.actor,
+            live_session_id=self.live_session_id,
+            question_ids=message["question_ids"],
+            decision=message["decision"],
+            reason_code=message.get("reason", ""),
+            note=message.get("note", ""),
+        )
+        await self._ack(message, question_ids=[q.pk for q in questions], status=questions[0].status)
 
     async def _question_vote(self, message: dict[str, Any]) -> None:
         _required(message, "question_id", "value")

@@ -21,7 +21,8 @@ from sessions.models import Answer, LiveSession, Question
 QUESTION_PUBLISHED = "question.published"  # {question}                      public
 QUESTION_UPDATED = "question.updated"  # {question}                          see audience
 QUESTION_REMOVED = "question.removed"  # {question_id, reason, merged_into}  public
-QUEUE_ADDED = "queue.added"  # {question}                                    moderators
+QUEUE_ADDED = "queue.added"  # {question (with review)}                      moderators
+APPEAL_ADDED = "appeal.added"  # {question (with appeal)}                    moderators
 STAGE_CHANGED = "stage.changed"  # {question | null}                         public
 ANSWER_POSTED = "answer.posted"  # {question_id, answer}                     public
 TALLY = "tally"  # {counts: {"<question_id>": votes}}                        public
@@ -72,19 +73,15 @@ def answer_payload(answer: Answer) -> dict[str, Any]:
     }
 
 
-def question_payload(question: Question) -> dict[str, Any]:
+def question_payload(question: Question, *, private: bool = False) -> dict[str, Any]:
     """The one shape of a question on the wire.
 
-    Precondition: ``question.author`` is loaded (select_related) and, for
-    answered questions, ``answers`` (with ``commitment``) are prefetched or cheap.
-    The reason is included only for questions that were not published: it is
-    meant for the author and moderators, the only ones who receive those.
+    Precondition: ``question.author`` (and ``appeal`` when ``private``) are
+    loaded with select_related, and ``answers`` with ``commitment`` prefetched.
+    ``private`` adds the moderation reason and the appeal: only for payloads
+    sent to the author and moderators.
     """
-    not_published = question.status in (
-        Question.Status.PENDING,
-        Question.Status.REJECTED,
-        Question.Status.HIDDEN,
-    )
+    appeal = getattr(question, "appeal", None) if private else None
     return {
         "id": question.pk,
         "text": question.text,
@@ -101,7 +98,16 @@ def question_payload(question: Question) -> dict[str, Any]:
         "merged_into": question.merged_into_id,
         "reason": (
             {"code": question.reason_code, "note": question.reason_note}
-            if not_published and question.reason_code
+            if private and question.reason_code
+            else None
+        ),
+        "appeal": (
+            {
+                "status": appeal.status,
+                "note": appeal.note,
+                "decision_note": appeal.decision_note,
+            }
+            if appeal is not None
             else None
         ),
         "created_at": _iso(question.created_at),

@@ -99,6 +99,7 @@ class Participant(models.Model):
 class Question(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("In review")
+        NEEDS_EDIT = "needs_edit", _("Edit requested")
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Not published")
         HIDDEN = "hidden", _("Hidden")

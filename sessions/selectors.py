@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from moderation.selectors import review_for
 from sessions import events
 from sessions.actors import MODERATOR, OFFICIAL, ORGANIZER, Actor
 from sessions.errors import NotFound
@@ -62,7 +63,7 @@ def actor_may_watch(*, live_session: LiveSession, actor: Actor) -> bool:
 def _questions(live_session: LiveSession) -> QuerySet[Question]:
     return (
         Question.objects.filter(live_session=live_session)
-        .select_related("author")
+        .select_related("author", "appeal")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("commitment")))
     )
 
@@ -78,6 +79,13 @@ def questions_published(*, live_session: LiveSession) -> QuerySet[Question]:
 def questions_pending(*, live_session: LiveSession) -> QuerySet[Question]:
     return (
         _questions(live_session).filter(status=Question.Status.PENDING).order_by("created_at", "pk")
+    )
+
+
+def questions_appealed(*, live_session: LiveSession) -> QuerySet[Question]:
+    """Questions with an appeal waiting for a moderator, oldest appeal first."""
+    return (
+        _questions(live_session).filter(appeal__status="open").order_by("appeal__created_at", "pk")
     )
 
 
@@ -133,16 +141,22 @@ def session_snapshot(*, live_session: LiveSession, actor: Actor) -> dict[str, An
         "my_questions": [],
         "my_votes": [],
         "queue": None,
+        "appeals": None,
     }
     if actor.participant is not None:
         snapshot["my_questions"] = [
-            events.question_payload(q)
+            events.question_payload(q, private=True)
             for q in questions_of_participant(participant=actor.participant)
         ]
         snapshot["my_votes"] = question_ids_voted(participant=actor.participant)
     if actor.can_moderate:
         snapshot["queue"] = [
-            events.question_payload(q) for q in questions_pending(live_session=live_session)
+            {**events.question_payload(q, private=True), "review": review_for(q)}
+            for q in questions_pending(live_session=live_session)
+        ]
+        snapshot["appeals"] = [
+            events.question_payload(q, private=True)
+            for q in questions_appealed(live_session=live_session)
         ]
     return snapshot
 

@@ -14,20 +14,30 @@ from sessions.services.live_sessions import (
     participant_join,
     session_role_assign,
 )
-from sessions.services.moderation import question_merge, question_moderate
-from sessions.services.questions import question_ask, question_vote, tally_publish
+from sessions.services.moderation import (
+    appeal_decide,
+    appeal_submit,
+    question_merge,
+    question_moderate,
+    question_moderate_bulk,
+)
+from sessions.services.questions import question_ask, question_edit, question_vote, tally_publish
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
     "answer_post",
+    "appeal_decide",
+    "appeal_submit",
     "join_code_normalize",
     "live_session_control",
     "live_session_create",
     "participant_join",
     "question_ask",
+    "question_edit",
     "question_mark_answered",
     "question_merge",
     "question_moderate",
+    "question_moderate_bulk",
     "question_vote",
     "session_role_assign",
     "stage_show",

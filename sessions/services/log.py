@@ -63,7 +63,7 @@ def emit(
 
 def fresh_question(question_id: int) -> Question:
     return (
-        Question.objects.select_related("author")
+        Question.objects.select_related("author", "appeal")
         .prefetch_related("answers__commitment")
         .get(pk=question_id)
     )

@@ -1,8 +1,9 @@
-"""Asking and voting."""
+"""Asking, editing and voting."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -11,18 +12,108 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from moderation.models import Appeal, ModerationDecision
+from moderation.reasons import ScreeningCode
 from moderation.sanitize import sanitize_text
-from moderation.screening import ScreeningRequest, screen_question
-from moderation.services import decision_record_screening
+from moderation.screening import Screening, ScreeningReason, ScreeningRequest, screen_question
+from moderation.selectors import review_for
+from moderation.services import decision_record, decision_record_screening
 from sessions import events
 from sessions.actors import Actor
-from sessions.errors import Conflict, InvalidInput, NotFound
-from sessions.models import Question, SessionEvent, Vote
+from sessions.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sessions.models import LiveSession, Participant, Question, SessionEvent, Vote
 from sessions.ratelimit import rate_limit_hit
-from sessions.services.log import emit, fresh_question, lock_session, require_live
+from sessions.services.log import (
+    emit,
+    fresh_question,
+    lock_session,
+    question_for_update,
+    require_live,
+)
 from sessions.tally import tally_coalescer
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+_STATUS_FOR_OUTCOME = {
+    "publish": Question.Status.PUBLISHED,
+    "hold": Question.Status.PENDING,
+    "reject": Question.Status.REJECTED,
+}
+
+
+def _clean_question_text(text: Any) -> str:
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string.", code="invalid_text")
+    limit = settings.TOWNHALL_QUESTION_MAX_CHARS
+    if len(text) > limit * 4:
+        raise InvalidInput(f"A question has at most {limit} characters.", code="text_too_long")
+    clean = sanitize_text(text)
+    if not clean:
+        raise InvalidInput("The question is empty.", code="text_empty")
+    if len(clean) > limit:
+        raise InvalidInput(f"A question has at most {limit} characters.", code="text_too_long")
+    return clean
+
+
+def _screen(
+    live_session: LiveSession, participant: Participant, text: str, *, resubmission: bool
+) -> Screening:
+    rate_limit_hit(
+        scope="ask",
+        key=str(participant.pk),
+        limit=settings.TOWNHALL_ASK_RATE,
+        message="You are asking very fast; wait a minute before the next question.",
+    )
+    recent = tuple(
+        Question.objects.filter(author=participant)
+        .order_by("-created_at")
+        .values_list("text", flat=True)[:5]
+    )
+    screening = screen_question(
+        ScreeningRequest(
+            text=text,
+            moderation_mode=live_session.moderation_mode,
+            agenda=live_session.agenda,
+            recent_texts=recent,
+        )
+    )
+    if resubmission and screening.outcome == "publish":
+        # An edit after a moderator's decision goes back to a human (as in
+        # Coral): the automatic stages already passed the first version once.
+        screening = replace(
+            screening,
+            outcome="hold",
+            reasons=(ScreeningReason(ScreeningCode.RESUBMITTED.value, "policy"),),
+        )
+    return screening
+
+
+def _apply_screening(question: Question, screening: Screening) -> None:
+    question.status = _STATUS_FOR_OUTCOME[screening.outcome]
+    reason = screening.primary_reason
+    published = question.status == Question.Status.PUBLISHED
+    question.reason_code = reason.code if reason and not published else ""
+    question.reason_note = ""
+    question.language = screening.language
+    if published:
+        question.published_at = question.published_at or timezone.now()
+
+
+def _announce(live_session: LiveSession, question_id: int) -> Question:
+    """Emit what a newly screened question means for each audience."""
+    question = fresh_question(question_id)
+    author = events.participant_audience(question.author_id)
+    if question.status == Question.Status.PUBLISHED:
+        payload = {"question": events.question_payload(question)}
+        emit(live_session, events.QUESTION_PUBLISHED, payload, [events.PUBLIC])
+        return question
+    private = events.question_payload(question, private=True)
+    if question.status == Question.Status.PENDING:
+        queued = {**private, "review": review_for(question)}
+        emit(live_session, events.QUEUE_ADDED, {"question": queued}, [events.MODERATORS])
+    emit(live_session, events.QUESTION_UPDATED, {"question": private}, [author])
+    return question
 
 
 @transaction.atomic
@@ -42,74 +133,74 @@ def question_ask(
     existing = Question.objects.filter(author=participant, client_id=client_id).first()
     if existing is not None:
         return existing, False
-    if not isinstance(text, str):
-        raise InvalidInput("text must be a string.", code="invalid_text")
-    limit = settings.TOWNHALL_QUESTION_MAX_CHARS
-    if len(text) > limit * 4:
-        raise InvalidInput(f"A question has at most {limit} characters.", code="text_too_long")
-    clean = sanitize_text(text)
-    if not clean:
-        raise InvalidInput("The question is empty.", code="text_empty")
-    if len(clean) > limit:
-        raise InvalidInput(f"A question has at most {limit} characters.", code="text_too_long")
-
+    clean = _clean_question_text(text)
     live_session = lock_session(live_session_id)
     if participant.live_session_id != live_session.pk:
         raise NotFound("You have not joined this session.", code="not_participant")
     require_live(live_session)
-    rate_limit_hit(
-        scope="ask",
-        key=str(participant.pk),
-        limit=settings.TOWNHALL_ASK_RATE,
-        message="You are asking very fast; wait a minute before the next question.",
+    screening = _screen(live_session, participant, clean, resubmission=False)
+    question = Question(
+        live_session=live_session,
+        author=participant,
+        client_id=client_id,
+        text=clean,
+        original_text=text,
     )
-    recent = tuple(
-        Question.objects.filter(author=participant)
-        .order_by("-created_at")
-        .values_list("text", flat=True)[:5]
-    )
-    screening = screen_question(
-        ScreeningRequest(
-            text=clean,
-            moderation_mode=live_session.moderation_mode,
-            agenda=live_session.agenda,
-            recent_texts=recent,
-        )
-    )
-    status = {
-        "publish": Question.Status.PUBLISHED,
-        "hold": Question.Status.PENDING,
-        "reject": Question.Status.REJECTED,
-    }[screening.outcome]
-    reason = screening.primary_reason
+    _apply_screening(question, screening)
     try:
         with transaction.atomic():
-            question = Question.objects.create(
-                live_session=live_session,
-                author=participant,
-                client_id=client_id,
-                text=clean,
-                original_text=text,
-                language=screening.language,
-                status=status,
-                reason_code=reason.code if reason and status != Question.Status.PUBLISHED else "",
-                published_at=timezone.now() if status == Question.Status.PUBLISHED else None,
-            )
+            question.save()
     except IntegrityError:
         # A concurrent resend won the race; answer with what it created.
         return Question.objects.get(author=participant, client_id=client_id), False
     decision_record_screening(question_id=question.pk, screening=screening)
-    question = fresh_question(question.pk)
-    payload = {"question": events.question_payload(question)}
-    author = events.participant_audience(participant.pk)
-    if status == Question.Status.PUBLISHED:
-        emit(live_session, events.QUESTION_PUBLISHED, payload, [events.PUBLIC])
-    elif status == Question.Status.PENDING:
-        emit(live_session, events.QUEUE_ADDED, payload, [events.MODERATORS])
-        emit(live_session, events.QUESTION_UPDATED, payload, [author])
-    else:
-        emit(live_session, events.QUESTION_UPDATED, payload, [author])
-    return question, True
+    return _announce(live_session, question.pk), True
+
+
+EDITABLE = frozenset(
+    {Question.Status.PENDING, Question.Status.NEEDS_EDIT, Question.Status.REJECTED}
+)
+
+
+@transaction.atomic
+def question_edit(*, actor: Actor, live_session_id: int, question_id: Any, text: Any) -> Question:
+    """The author edits a question that is not published yet, and resubmits it.
+
+    The new text is screened again; after a moderator asked for an edit or
+    rejected it, the edit is held for a human whatever the automatic stages say.
+    """
+    participant = actor.require_participant()
+    clean = _clean_question_text(text)
+    live_session = lock_session(live_session_id)
+    require_live(live_session)
+    question = question_for_update(live_session, question_id)
+    if question.author_id != participant.pk:
+        raise Forbidden("You can only edit your own questions.")
+    if question.status not in EDITABLE:
+        raise Conflict(
+            "Only questions in review, sent back for an edit, or not published can be edited.",
+            code="not_editable",
+        )
+    if Appeal.objects.filter(question=question).exists():
+        raise Conflict("This question is under appeal; it cannot be edited.", code="appealed")
+    previous_text, previous_status = question.text, question.status
+    screening = _screen(
+        live_session,
+        participant,
+        clean,
+        resubmission=previous_status != Question.Status.PENDING,
+    )
+    question.text, question.original_text = clean, text
+    _apply_screening(question, screening)
+    question.save()
+    decision_record(
+        question_id=question.pk,
+        route=ModerationDecision.Route.AUTOMATIC,
+        decision=ModerationDecision.Decision.RESUBMIT,
+        details={"previous_text": previous_text, "previous_status": previous_status},
+    )
+    decision_record_screening(question_id=question.pk, screening=screening)
+    return _announce(live_session, question.pk)
 
 
 @transaction.atomic

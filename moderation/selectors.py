@@ -1,0 +1,107 @@
+"""Reads for moderators and the public transparency report."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count
+
+from moderation.models import Appeal, ModerationDecision
+
+# Toxicity score bands shown to moderators (Coral Talk's labels).
+LIKELY_AT = 0.8
+UNLIKELY_BELOW = 0.5
+
+
+def score_band(score: float | None) -> str | None:
+    if score is None:
+        return None
+    if score > LIKELY_AT:
+        return "likely"
+    if score <= UNLIKELY_BELOW:
+        return "unlikely"
+    return "maybe"
+
+
+def review_for(question: Any) -> dict[str, Any]:
+    """What a moderator needs next to a held question.
+
+    The automatic stages' findings (stage, reasons, matched terms, language,
+    score and band, relevance) and the author's history in this session.
+    """
+    latest = (
+        ModerationDecision.objects.filter(
+            question=question, route=ModerationDecision.Route.AUTOMATIC
+        )
+        .exclude(decision=ModerationDecision.Decision.RESUBMIT)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    details: dict[str, Any] = latest.details if latest else {}
+    score = details.get("score")
+    history = dict(
+        question.__class__.objects.filter(author_id=question.author_id)
+        .exclude(pk=question.pk)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        "stage": latest.stage if latest else "",
+        "reasons": details.get("reasons", []),
+        "language": details.get("language") or question.language,
+        "matched_terms": details.get("matched_terms", []),
+        "score": score,
+        "band": score_band(score),
+        "backend": details.get("backend"),
+        "model_version": details.get("model_version"),
+        "off_topic": details.get("off_topic"),
+        "relevance": details.get("relevance"),
+        "author_history": {
+            "asked": sum(history.values()),
+            "published": history.get("published", 0),
+            "rejected": history.get("rejected", 0),
+            "hidden": history.get("hidden", 0),
+        },
+    }
+
+
+def transparency_report(*, live_session: Any) -> dict[str, Any]:
+    """Aggregate moderation figures for one session. Contains no personal data."""
+    questions = list(
+        live_session.questions.values_list("pk", "status", "reason_code", "language", "created_at")
+    )
+    decisions = list(
+        ModerationDecision.objects.filter(question__live_session=live_session)
+        .order_by("created_at", "pk")
+        .values_list("question_id", "route", "decision", "created_at")
+    )
+    human_touched = {qid for qid, route, _d, _t in decisions if route == "human"}
+    first_final: dict[int, Any] = {}
+    for qid, _route, decision, at in decisions:
+        if decision != ModerationDecision.Decision.HOLD and qid not in first_final:
+            first_final[qid] = at
+    created = {pk: at for pk, _s, _r, _l, at in questions}
+    waits = [
+        (at - created[qid]).total_seconds() for qid, at in first_final.items() if qid in created
+    ]
+    appeals = Counter(
+        Appeal.objects.filter(question__live_session=live_session).values_list("status", flat=True)
+    )
+    return {
+        "questions": len(questions),
+        "by_outcome": dict(Counter(status for _pk, status, _r, _l, _c in questions)),
+        "by_reason": dict(Counter(reason for _pk, _s, reason, _l, _c in questions if reason)),
+        "by_language": dict(Counter(lang or "unknown" for _pk, _s, _r, lang, _c in questions)),
+        "by_route": {
+            "automatic": len(created.keys() - human_touched),
+            "human": len(created.keys() & human_touched),
+        },
+        "median_seconds_to_decision": statistics.median(waits) if waits else None,
+        "appeals": {
+            "open": appeals.get(Appeal.Status.OPEN, 0),
+            "upheld": appeals.get(Appeal.Status.UPHELD, 0),
+            "overturned": appeals.get(Appeal.Status.OVERTURNED, 0),
+        },
+    }
