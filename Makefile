@@ -19,7 +19,7 @@ help: ## Show this help
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,detoxify]"
 	touch $@
 
 install: $(VENV)/.installed ## Create the virtualenv and install everything (incl. test tools)

@@ -23,10 +23,6 @@ class ReasonCode(models.TextChoices):
 # Reasons that only the automatic stages give; shown to authors and moderators.
 class ScreeningCode(models.TextChoices):
     PRE_MODERATION = "pre_moderation", _("Waiting for a moderator")
-    NO_AUTOMATIC_STAGE = (
-        "no_automatic_stage",
-        _("No automatic check available, a human will review"),
-    )
     CLASSIFIER_UNAVAILABLE = (
         "classifier_unavailable",
         _("Automatic check unavailable, a human will review"),
@@ -35,6 +31,19 @@ class ScreeningCode(models.TextChoices):
         "resubmitted",
         _("Edited after a moderator's decision, a human will review"),
     )
+    NO_MODEL_FOR_LANGUAGE = (
+        "no_model_for_language",
+        _("No automatic check for this language yet, a human will review"),
+    )
+    TOO_LONG = "too_long", _("Too long")
+    EMPTY = "empty", _("Empty")
+    REPEAT = "repeat", _("You already asked this")
+    RATE_LIMITED = "rate_limited", _("Too many questions in a short time")
+    BANNED_TERM = "banned_term", _("Contains a word that is not allowed")
+    SUSPECT_TERM = "suspect_term", _("Contains a word a moderator must check")
+    CONTAINS_LINK = "contains_link", _("Contains a link, a moderator must check it")
+    TOXICITY_LIKELY = "toxicity_likely", _("Likely offensive")
+    TOXICITY_MAYBE = "toxicity_maybe", _("Possibly offensive, a moderator must check it")
 
 
 def reason_label(code: str) -> str:

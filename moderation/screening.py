@@ -1,16 +1,25 @@
 """The screening interface between live sessions and moderation.
 
 ``screen_question`` is the one call the question flow makes before anyone but
-the author and moderators may see a question. It returns publish, hold (for a
-human, with reasons) or reject (with a reason). It fails closed: whatever goes
-wrong inside screening becomes a hold, never a publish.
+the author and moderators may see a question. It runs the automatic pipeline
+(``moderation/pipeline``) and returns publish, hold (for a human, with reasons)
+or reject (with a reason). In pre-moderation the pipeline still runs, so
+moderators see its findings, but every question is held for a human.
+
+It fails closed: whatever goes wrong inside screening becomes a hold, never a
+publish.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from django.conf import settings
 
 from moderation.reasons import ScreeningCode
 
@@ -40,38 +49,90 @@ class Screening:
 
 @dataclass(frozen=True)
 class ScreeningRequest:
-    """What screening may look at. ``text`` is already sanitised."""
+    """What screening may look at.
+
+    ``recent`` are the participant's own earlier questions in this session as
+    ``(text, submitted_at)`` pairs, newest first.
+    """
 
     text: str
     moderation_mode: str
     agenda: str = ""
-    recent_texts: tuple[str, ...] = ()
+    recent: tuple[tuple[str, datetime.datetime], ...] = ()
+    now: datetime.datetime | None = None
+
+
+_config_lock = threading.Lock()
+_config_cache: dict[str, Any] = {}
+
+
+def pipeline_config() -> Any:
+    """The pipeline configuration from settings, built once per distinct value."""
+    from moderation.pipeline import PipelineConfig
+
+    raw = settings.TOWNHALL_MODERATION_PIPELINE
+    key = json.dumps(raw, sort_keys=True, default=str)
+    with _config_lock:
+        config = _config_cache.get(key)
+        if config is None:
+            config = _config_cache[key] = PipelineConfig.from_mapping(raw)
+    return config
+
+
+def _runner(config: Any) -> Any:
+    from moderation.pipeline import shared_pool
+
+    # Without a backend nothing needs the worker processes.
+    return shared_pool(config) if config.backends else None
 
 
 def screen_question(request: ScreeningRequest) -> Screening:
-    """Decide what happens to a new question.
-
-    Pre-moderation holds everything for a human. Automatic mode runs the
-    automatic stages; with none configured it holds, so nothing is published
-    unchecked.
-    """
-    if request.moderation_mode != "automatic":
-        return Screening(
-            outcome="hold",
-            reasons=(ScreeningReason(ScreeningCode.PRE_MODERATION.value, "policy"),),
-        )
+    """Decide what happens to a new or edited question."""
     try:
-        return _screen_automatically(request)
+        screening = _screen_automatically(request)
     except Exception:
         logger.exception("automatic screening failed; holding the question for a human")
-        return Screening(
+        screening = Screening(
             outcome="hold",
             reasons=(ScreeningReason(ScreeningCode.CLASSIFIER_UNAVAILABLE.value, "classifier"),),
         )
+    if request.moderation_mode != "automatic":
+        screening = Screening(
+            outcome="hold",
+            reasons=(
+                ScreeningReason(ScreeningCode.PRE_MODERATION.value, "policy"),
+                *screening.reasons,
+            ),
+            language=screening.language,
+            details=screening.details,
+        )
+    return screening
 
 
 def _screen_automatically(request: ScreeningRequest) -> Screening:
+    from moderation.pipeline import PriorQuestion, ScreeningContext, screen
+
+    now = request.now or datetime.datetime.now(datetime.UTC)
+    config = pipeline_config()
+    verdict = screen(
+        request.text,
+        context=ScreeningContext(
+            now=now,
+            recent_questions=tuple(
+                PriorQuestion(text=text, submitted_at=at) for text, at in request.recent
+            ),
+            agenda=request.agenda,
+        ),
+        config=config,
+        runner=_runner(config),
+    )
+    details = verdict.to_dict()
+    # The question row keeps the text; the audit keeps what the stages found.
+    details.pop("original_text", None)
+    details.pop("normalized_text", None)
     return Screening(
-        outcome="hold",
-        reasons=(ScreeningReason(ScreeningCode.NO_AUTOMATIC_STAGE.value, "policy"),),
+        outcome=verdict.outcome,
+        reasons=tuple(ScreeningReason(r.code, r.stage, dict(r.detail)) for r in verdict.reasons),
+        language=verdict.language,
+        details=details,
     )

@@ -43,10 +43,12 @@ def decision_record_screening(*, question_id: int, screening: Screening) -> Mode
         reason_code=primary.code if primary else "",
         stage=primary.stage if primary else "",
         details={
+            # What the automatic stages found, then the final reasons (which in
+            # pre-moderation start with the policy's own hold).
+            **screening.details,
             "reasons": [
                 {"code": r.code, "stage": r.stage, "detail": r.detail} for r in screening.reasons
             ],
             "language": screening.language,
-            **screening.details,
         },
     )

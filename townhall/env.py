@@ -6,7 +6,9 @@ malformed, so a typo in a deployment shows up at start-up, not as odd behaviour.
 
 from __future__ import annotations
 
+import json
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -64,6 +66,21 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     if count < 1 or seconds < 1:
         raise ImproperlyConfigured(f"{name} needs a positive count and window, got {raw!r}")
     return count, seconds
+
+
+def env_json_file(name: str, default: dict[str, Any]) -> dict[str, Any]:
+    """Read a JSON object from the file named by ``NAME``."""
+    path = env_str(name)
+    if path is None:
+        return dict(default)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            value = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name}={path!r} is not a readable JSON file: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name}={path!r} must hold a JSON object")
+    return value
 
 
 def secret_from_env_or_file(name: str) -> str | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from townhall.env import (
     env_bool,
     env_int,
+    env_json_file,
     env_list,
     env_rate,
     env_str,
@@ -188,6 +189,27 @@ TOWNHALL_TALLY_WINDOW_MS = env_int("TOWNHALL_TALLY_WINDOW_MS", 300, minimum=0)
 TOWNHALL_REPLAY_LIMIT = env_int("TOWNHALL_REPLAY_LIMIT", 1000, minimum=1)
 TOWNHALL_ASK_RATE = env_rate("TOWNHALL_ASK_RATE", "5/60")
 TOWNHALL_VOTE_RATE = env_rate("TOWNHALL_VOTE_RATE", "120/60")
+
+# The automatic moderation pipeline (docs/moderation-pipeline.md). A JSON file
+# gives the whole mapping; TOWNHALL_MODERATION_MODEL_DIR is the short way to
+# let a linear model trained with `manage.py train_moderation_model` cover
+# English, Urdu and Roman Urdu. With neither, no language has a validated
+# model and automatic mode holds every question for a human.
+TOWNHALL_MODERATION_PIPELINE = env_json_file("TOWNHALL_MODERATION_CONFIG", {})
+TOWNHALL_MODERATION_PIPELINE.setdefault("max_length", TOWNHALL_QUESTION_MAX_CHARS)
+_model_dir = env_str("TOWNHALL_MODERATION_MODEL_DIR")
+if _model_dir:
+    if not Path(_model_dir, "metadata.json").is_file():
+        raise ImproperlyConfigured(
+            f"TOWNHALL_MODERATION_MODEL_DIR={_model_dir!r} holds no trained model (metadata.json)"
+        )
+    TOWNHALL_MODERATION_PIPELINE.setdefault(
+        "backends",
+        {
+            lang: {"kind": "linear", "model_dir": _model_dir}
+            for lang in env_list("TOWNHALL_MODERATION_LANGUAGES", ["en", "ur", "ur-Latn"])
+        },
+    )
 
 LOGGING = {
     "version": 1,

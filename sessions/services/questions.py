@@ -57,27 +57,33 @@ def _clean_question_text(text: Any) -> str:
 
 
 def _screen(
-    live_session: LiveSession, participant: Participant, text: str, *, resubmission: bool
+    live_session: LiveSession,
+    participant: Participant,
+    text: str,
+    *,
+    editing: Question | None = None,
 ) -> Screening:
+    """Run screening. Call it before locking the session: a classifier may take
+    up to its timeout, and other questions must not wait behind it."""
     rate_limit_hit(
         scope="ask",
         key=str(participant.pk),
         limit=settings.TOWNHALL_ASK_RATE,
         message="You are asking very fast; wait a minute before the next question.",
     )
-    recent = tuple(
-        Question.objects.filter(author=participant)
-        .order_by("-created_at")
-        .values_list("text", flat=True)[:5]
-    )
+    earlier = Question.objects.filter(author=participant).order_by("-created_at")
+    if editing is not None:
+        earlier = earlier.exclude(pk=editing.pk)
     screening = screen_question(
         ScreeningRequest(
             text=text,
             moderation_mode=live_session.moderation_mode,
             agenda=live_session.agenda,
-            recent_texts=recent,
+            recent=tuple(earlier.values_list("text", "created_at")[:10]),
+            now=timezone.now(),
         )
     )
+    resubmission = editing is not None and editing.status != Question.Status.PENDING
     if resubmission and screening.outcome == "publish":
         # An edit after a moderator's decision goes back to a human (as in
         # Coral): the automatic stages already passed the first version once.
@@ -134,11 +140,13 @@ def question_ask(
     if existing is not None:
         return existing, False
     clean = _clean_question_text(text)
-    live_session = lock_session(live_session_id)
-    if participant.live_session_id != live_session.pk:
+    if participant.live_session_id != live_session_id:
         raise NotFound("You have not joined this session.", code="not_participant")
+    live_session = LiveSession.objects.get(pk=live_session_id)
     require_live(live_session)
-    screening = _screen(live_session, participant, clean, resubmission=False)
+    screening = _screen(live_session, participant, clean)
+    live_session = lock_session(live_session_id)
+    require_live(live_session)
     question = Question(
         live_session=live_session,
         author=participant,
@@ -171,25 +179,15 @@ def question_edit(*, actor: Actor, live_session_id: int, question_id: Any, text:
     """
     participant = actor.require_participant()
     clean = _clean_question_text(text)
+    live_session = LiveSession.objects.get(pk=live_session_id)
+    require_live(live_session)
+    question = _own_editable_question(live_session, participant, question_id)
+    screening = _screen(live_session, participant, clean, editing=question)
     live_session = lock_session(live_session_id)
     require_live(live_session)
-    question = question_for_update(live_session, question_id)
-    if question.author_id != participant.pk:
-        raise Forbidden("You can only edit your own questions.")
-    if question.status not in EDITABLE:
-        raise Conflict(
-            "Only questions in review, sent back for an edit, or not published can be edited.",
-            code="not_editable",
-        )
-    if Appeal.objects.filter(question=question).exists():
-        raise Conflict("This question is under appeal; it cannot be edited.", code="appealed")
+    # Locked and read again: the question may have changed during screening.
+    question = _own_editable_question(live_session, participant, question_id, lock=True)
     previous_text, previous_status = question.text, question.status
-    screening = _screen(
-        live_session,
-        participant,
-        clean,
-        resubmission=previous_status != Question.Status.PENDING,
-    )
     question.text, question.original_text = clean, text
     _apply_screening(question, screening)
     question.save()
@@ -201,6 +199,28 @@ def question_edit(*, actor: Actor, live_session_id: int, question_id: Any, text:
     )
     decision_record_screening(question_id=question.pk, screening=screening)
     return _announce(live_session, question.pk)
+
+
+def _own_editable_question(
+    live_session: LiveSession, participant: Participant, question_id: Any, *, lock: bool = False
+) -> Question:
+    if lock:
+        question = question_for_update(live_session, question_id)
+    else:
+        try:
+            question = Question.objects.get(pk=int(question_id), live_session=live_session)
+        except (Question.DoesNotExist, TypeError, ValueError):
+            raise NotFound("No such question in this session.", code="question_not_found") from None
+    if question.author_id != participant.pk:
+        raise Forbidden("You can only edit your own questions.")
+    if question.status not in EDITABLE:
+        raise Conflict(
+            "Only questions in review, sent back for an edit, or not published can be edited.",
+            code="not_editable",
+        )
+    if Appeal.objects.filter(question=question).exists():
+        raise Conflict("This question is under appeal; it cannot be edited.", code="appealed")
+    return question
 
 
 @transaction.atomic

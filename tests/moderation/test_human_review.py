@@ -248,7 +248,10 @@ async def test_queue_items_carry_the_review_context_and_appeals_reach_moderators
     assert queued["type"] == "queue.added"
     review = queued["question"]["review"]
     assert review["stage"] == "policy"
-    assert review["reasons"] == [{"code": "pre_moderation", "stage": "policy", "detail": {}}]
+    assert review["reasons"][0] == {"code": "pre_moderation", "stage": "policy", "detail": {}}
+    # The automatic stages ran too: no model is configured for English here.
+    assert [r["code"] for r in review["reasons"][1:]] == ["no_model_for_language"]
+    assert review["language"] == "en"
     assert review["author_history"] == {"asked": 1, "published": 0, "rejected": 1, "hidden": 0}
 
     await author.send_json_to(

@@ -21,11 +21,12 @@ def test_pre_moderation_holds_everything_for_a_human() -> None:
     assert result.primary_reason.code == "pre_moderation"
 
 
-def test_automatic_mode_without_stages_holds_rather_than_publishing() -> None:
+def test_automatic_mode_without_a_model_holds_rather_than_publishing() -> None:
     result = screen_question(ScreeningRequest(text="Kind words", moderation_mode="automatic"))
     assert result.outcome == "hold"
     assert result.primary_reason is not None
-    assert result.primary_reason.code == "no_automatic_stage"
+    assert result.primary_reason.code == "no_model_for_language"
+    assert result.language == "en"
 
 
 def test_screening_that_crashes_fails_closed(monkeypatch: Any) -> None:

@@ -1,0 +1,215 @@
+"""Stage 4: banned and suspect terms, matched through common disguises.
+
+Each term becomes one regular expression over the *folded* text (see
+``normalize.fold``) that tolerates leetspeak (``f4ck``, ``@ss``), repeated
+letters (``fuuuck``), punctuation inside the word (``f.u.c.k``) and ``*`` for a
+vowel (``f*ck``). Spaced-out letters (``f u c k``) are joined in a second copy
+of the text before matching. Matches must start and end at word boundaries
+(unless the term says otherwise with ``*``), which is what keeps "Scunthorpe",
+"assessment", "class" and "Hancock" clean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from moderation.pipeline.config import LexiconSource
+from moderation.pipeline.normalize import fold
+
+Severity = Literal["banned", "suspect"]
+CATEGORIES = frozenset({"offensive", "hate_speech", "harassment", "threat"})
+BUILTIN_LANGUAGES = ("en", "ur-Latn", "ur")
+
+# Characters that stand in for a letter. Folded text is lower case, so only
+# lower-case letters need classes. "*" replaces a vowel (f*ck, sh*t).
+_LEET: dict[str, str] = {
+    "a": "a@4^*",
+    "b": "b8",
+    "c": "c(¢",
+    "e": "e3€*",
+    "g": "g9",
+    "h": "h#",
+    "i": "i1!|*",
+    "l": "l1|",
+    "o": "o0°*",
+    "s": "s5$§",
+    "t": "t7+",
+    "u": "uv*",
+}
+# Punctuation allowed *inside* a word (f.u.c.k, f-u-c-k). It must not overlap
+# the leet symbols above, or the regex would backtrack exponentially.
+_SEP = r"[.\-_'\"’`,:;~=/\\]{0,3}"
+_BOUNDARY_BEFORE = r"(?<![^\W_])"
+_BOUNDARY_AFTER = r"(?![^\W_])"
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    category: str
+    severity: Severity
+    source: str
+    prefix: bool  # leading "*": may be the end of a longer word
+    suffix: bool  # trailing "*": may be the start of a longer word
+    lang: str = "*"  # "*": applies to every question
+
+
+@dataclass(frozen=True)
+class Match:
+    term: str
+    category: str
+    severity: Severity
+    source: str
+    matched: str
+
+
+def _char_class(ch: str) -> str:
+    chars = _LEET.get(ch)
+    if chars is None:
+        return re.escape(ch)
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
+def _word_pattern(word: str) -> str:
+    parts: list[str] = []
+    i = 0
+    while i < len(word):
+        j = i
+        while j < len(word) and word[j] == word[i]:
+            j += 1
+        cls = _char_class(word[i])
+        # A run of n letters needs at least n copies; more are allowed (fuuuck).
+        parts.append(f"{cls}(?:{_SEP}{cls}){{{j - i - 1},}}")
+        i = j
+    return _SEP.join(parts)
+
+
+def term_pattern(term: Term) -> str:
+    """Regex (without boundaries) for one folded term."""
+    words = term.term.split()
+    return r"[\W_]{0,3}".join(_word_pattern(w) for w in words)
+
+
+def _parse(text: str, severity: Severity, source: str, lang: str = "*") -> list[Term]:
+    terms: list[Term] = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip() if raw.lstrip().startswith("#") else raw.strip()
+        if not line:
+            continue
+        term_part, _, category = line.partition("\t")
+        category = category.strip() or "offensive"
+        if category not in CATEGORIES:
+            raise ValueError(f"{source}:{lineno}: unknown category {category!r}")
+        term_part = term_part.strip()
+        prefix = term_part.startswith("*")
+        suffix = term_part.endswith("*")
+        folded = " ".join(fold(term_part.strip("*")).split())
+        if not folded:
+            raise ValueError(f"{source}:{lineno}: empty term")
+        terms.append(Term(folded, category, severity, source, prefix, suffix, lang))
+    return terms
+
+
+class Lexicon:
+    """Compiled term lists. Build once (``load_lexicon`` caches) and share."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.terms: tuple[Term, ...] = tuple(dict.fromkeys(terms))
+        # (lang, severity) -> compiled groups; lang "*" applies to every question.
+        self._compiled: dict[tuple[str, Severity], list[tuple[re.Pattern[str], list[Term]]]] = {}
+        severities: tuple[Severity, ...] = ("banned", "suspect")
+        for lang in sorted({t.lang for t in self.terms} | {"*"}):
+            for severity in severities:
+                chosen = [t for t in self.terms if t.severity == severity and t.lang == lang]
+                self._compiled[(lang, severity)] = [
+                    self._compile([t for t in chosen if not t.prefix], anchored=True),
+                    self._compile([t for t in chosen if t.prefix], anchored=False),
+                ]
+
+    @staticmethod
+    def _compile(terms: list[Term], anchored: bool) -> tuple[re.Pattern[str], list[Term]]:
+        if not terms:
+            return re.compile(r"(?!x)x"), []
+        alternatives = []
+        for i, t in enumerate(terms):
+            tail = r"[^\W_]*" if t.suffix else _BOUNDARY_AFTER
+            head = r"[^\W_]*" if t.prefix else ""
+            alternatives.append(f"(?P<t{i}>{head}{term_pattern(t)}{tail})")
+        # One lookbehind for all anchored terms: positions inside a word fail at once.
+        body = "|".join(alternatives)
+        pattern = f"{_BOUNDARY_BEFORE}(?:{body})" if anchored else f"(?:{body})"
+        return re.compile(pattern), terms
+
+    def find(self, folded: str, language: str = "*") -> list[Match]:
+        """Term matches in folded text, banned first. Precondition: ``folded = fold(text)``.
+
+        Lists for every language apply (questions mix languages), plus lists that
+        were registered for ``language`` only.
+        """
+        texts = [folded]
+        joined = join_spaced_letters(folded)
+        if joined != folded:
+            texts.append(joined)
+        found: dict[tuple[str, Severity], Match] = {}
+        severities: tuple[Severity, ...] = ("banned", "suspect")
+        groups = [(lang, sev) for sev in severities for lang in ("*", language)]
+        for lang, severity in dict.fromkeys(groups):
+            for regex, terms in self._compiled.get((lang, severity), []):
+                for text in texts:
+                    for m in regex.finditer(text):
+                        if not m.lastgroup:
+                            continue
+                        span = m.group(0)
+                        # "A55" or "1000" is a number, not a disguised word.
+                        if len(_ASCII_DIGIT.findall(span)) > len(_LETTER.findall(span)):
+                            continue
+                        term = terms[int(m.lastgroup[1:])]
+                        key = (term.term, severity)
+                        if key not in found:
+                            found[key] = Match(
+                                term.term, term.category, severity, term.source, span
+                            )
+        return list(found.values())
+
+
+_SPACED = re.compile(r"(?<!\S)(?:[^\s.\-_,]\s*[\s.\-_,]\s*){2,}[^\s.\-_,](?!\S)")
+
+
+def join_spaced_letters(text: str) -> str:
+    """Join runs of three or more single characters: "f u c k" -> "fuck"."""
+
+    def _join(m: re.Match[str]) -> str:
+        return re.sub(r"[\s.\-_,]+", "", m.group(0))
+
+    return _SPACED.sub(_join, text)
+
+
+def _builtin_text(name: str) -> str | None:
+    resource = resources.files("moderation.lexicons").joinpath(name)
+    return resource.read_text(encoding="utf-8") if resource.is_file() else None
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(use_builtin: bool, extra: tuple[LexiconSource, ...]) -> Lexicon:
+    """Built-in lists (for every language, since questions mix them) plus extra files."""
+    terms: list[Term] = []
+    if use_builtin:
+        for lang in BUILTIN_LANGUAGES:
+            for severity in ("banned", "suspect"):
+                name = f"{lang}.{severity}.txt"
+                text = _builtin_text(name)
+                if text is not None:
+                    terms.extend(_parse(text, severity, f"builtin:{name}"))
+    for source in extra:
+        text = Path(source.path).read_text(encoding="utf-8")
+        name = f"file:{Path(source.path).name}"
+        terms.extend(_parse(text, source.severity, name, source.lang))
+    return Lexicon(terms)

@@ -1,0 +1,411 @@
+"""Training the linear model from labelled CSVs (``text,label,lang[,source]``).
+
+Rows are split deterministically by a hash of their normalised text into
+train (70 %), validation (15 %) and test (15 %), so the same sentence can never
+be in two parts, and re-running on the same files reproduces the same model
+version. The validation part picks the regularisation strength and the score
+thresholds; the test part is only measured and reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from moderation.pipeline.classifier.linear import (
+    FORMAT_VERSION,
+    METADATA_FILE,
+    LanguageModel,
+    _library_versions,
+    featurize,
+    make_vectorizers,
+    sha256_file,
+)
+from moderation.pipeline.language import LANGUAGES
+from moderation.pipeline.normalize import fold, sanitize
+
+Split = Literal["train", "validation", "test"]
+REQUIRED_COLUMNS = ("text", "label", "lang")
+MODERATOR_SOURCE = "moderator"
+
+
+@dataclass(frozen=True)
+class Row:
+    text: str
+    label: int
+    lang: str
+    source: str = ""
+
+
+def read_rows(paths: Iterable[str | Path]) -> list[Row]:
+    """Read labelled CSVs. Raises ValueError on a missing column or a bad label."""
+    rows: list[Row] = []
+    for path in paths:
+        with Path(path).open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise ValueError(f"{path}: missing columns {missing}")
+            for lineno, rec in enumerate(reader, 2):
+                label = (rec["label"] or "").strip()
+                if label not in ("0", "1"):
+                    raise ValueError(f"{path}:{lineno}: label must be 0 or 1, got {label!r}")
+                rows.append(
+                    Row(
+                        rec["text"] or "",
+                        int(label),
+                        (rec["lang"] or "").strip(),
+                        (rec.get("source") or "").strip(),
+                    )
+                )
+    return rows
+
+
+def split_of(text: str) -> Split:
+    """Deterministic 70/15/15 split on the hash of the folded, sanitised text."""
+    key = " ".join(fold(sanitize(text)).split())
+    bucket = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % 100
+    if bucket < 70:
+        return "train"
+    if bucket < 85:
+        return "validation"
+    return "test"
+
+
+def decision_rows(decisions: Iterable[tuple[str, int, str]]) -> list[Row]:
+    """Training rows from moderator decisions: ``(text, label, lang)`` tuples.
+
+    The caller decides the label (e.g. approve -> 0, hide/reject for abuse -> 1).
+    """
+    rows = []
+    for text, label, lang in decisions:
+        if label not in (0, 1):
+            raise ValueError(f"label must be 0 or 1, got {label!r}")
+        rows.append(Row(text, label, lang, MODERATOR_SOURCE))
+    return rows
+
+
+def write_rows(path: str | Path, rows: Iterable[Row], append: bool = False) -> int:
+    """Write rows in the shared CSV schema (for exporting moderator decisions)."""
+    target = Path(path)
+    new_file = not append or not target.exists() or target.stat().st_size == 0
+    count = 0
+    with target.open("a" if append else "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        if new_file:
+            writer.writerow(["text", "label", "lang", "source"])
+        for row in rows:
+            writer.writerow([row.text, row.label, row.lang, row.source])
+            count += 1
+    return count
+
+
+# --- Metrics and thresholds ---------------------------------------------------
+
+
+def roc_auc(labels: Sequence[int], scores: Sequence[float]) -> float | None:
+    """Rank-based ROC-AUC (ties count half); None if one class is missing."""
+    y = np.asarray(labels)
+    s = np.asarray(scores, dtype=np.float64)
+    n_pos = int(y.sum())
+    n_neg = len(y) - n_pos
+    if n_pos == 0 or n_neg == 0:
+        return None
+    order = np.argsort(s, kind="mergesort")
+    ranks = np.empty(len(s), dtype=np.float64)
+    sorted_s = s[order]
+    i = 0
+    while i < len(s):
+        j = i
+        while j + 1 < len(s) and sorted_s[j + 1] == sorted_s[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2.0 + 1.0
+        i = j + 1
+    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
+
+
+def choose_thresholds(
+    labels: Sequence[int],
+    scores: Sequence[float],
+    target_leak: float = 0.05,
+    max_reject_fpr: float = 0.01,
+    caught: Sequence[bool] | None = None,
+) -> dict[str, float]:
+    """Pick the hold and reject thresholds on validation data.
+
+    ``caught`` marks rows that earlier pipeline stages (lexicons, links,
+    flooding, personal data) already hold or reject whatever the score: the
+    leak target is for the whole pipeline, so those abusive rows need not be
+    caught by the classifier too.
+
+    hold: the highest threshold whose leak (abusive rows scored below it) is at
+    most ``target_leak`` -- leak first, because a held question costs a
+    moderator a few seconds while a leaked one is published abuse.
+    reject: the lowest threshold at which at most ``max_reject_fpr`` of clean
+    rows would be rejected automatically (never below hold).
+    """
+    y = np.asarray(labels)
+    s = np.asarray(scores, dtype=np.float64)
+    pre = np.zeros(len(y), dtype=bool) if caught is None else np.asarray(caught, dtype=bool)
+    pos = np.sort(s[y == 1])
+    neg = np.sort(s[y == 0])
+    if len(pos) == 0 or len(neg) == 0:
+        raise ValueError("need both classes to choose thresholds")
+    allowed_leaks = int(np.floor(target_leak * len(pos)))
+    # Only abusive rows the earlier stages missed can leak. Rows strictly below
+    # the threshold leak, so the (allowed+1)-th smallest such score is the
+    # highest threshold with at most `allowed` leaks.
+    uncaught = np.sort(s[(y == 1) & ~pre])
+    hold = float(uncaught[allowed_leaks]) if allowed_leaks < len(uncaught) else 1.0
+    allowed_fp = int(np.floor(max_reject_fpr * len(neg)))
+    # At most `allowed_fp` negatives at or above the threshold.
+    reject = float(np.nextafter(neg[len(neg) - 1 - allowed_fp], 1.0))
+    reject = min(1.0, max(reject, hold))
+    leak = float(((s < hold) & ~pre & (y == 1)).sum() / len(pos))
+    friction = float((((s >= hold) | pre) & (y == 0)).sum() / len(neg))
+    return {
+        "hold": hold,
+        "reject": reject,
+        "validation_leak": leak,
+        "validation_friction": friction,
+        "validation_reject_fpr": float((neg >= reject).mean()),
+        "target_leak": target_leak,
+        "max_reject_fpr": max_reject_fpr,
+    }
+
+
+def classifier_metrics(
+    labels: Sequence[int], scores: Sequence[float], hold: float
+) -> dict[str, float | int | None]:
+    y = np.asarray(labels)
+    s = np.asarray(scores, dtype=np.float64)
+    flagged = s >= hold
+    pos = y == 1
+    tp = int((flagged & pos).sum())
+    return {
+        "n": len(y),
+        "positives": int(pos.sum()),
+        "auc": roc_auc(labels, scores),
+        "leak": float((~flagged & pos).sum() / max(1, pos.sum())),
+        "friction": float((flagged & ~pos).sum() / max(1, (~pos).sum())),
+        "precision": float(tp / max(1, flagged.sum())),
+        "recall": float(tp / max(1, pos.sum())),
+    }
+
+
+# --- Training -------------------------------------------------------------------
+
+
+def caught_before_classifier(texts: Sequence[str]) -> list[bool]:
+    """Whether the stages before the classifier already stop each text (default policy)."""
+    from moderation.pipeline.config import PipelineConfig, ScreeningContext
+    from moderation.pipeline.screen import _before_classifier
+
+    config = PipelineConfig(short_circuit=False)
+    context = ScreeningContext(now=datetime.now(UTC))
+    caught = []
+    for text in texts:
+        state = _before_classifier(text, context, config)
+        caught.append(
+            any(config.policy.action_for(r.code) in ("hold", "reject") for r in state.reasons)
+        )
+    return caught
+
+
+def _fit(
+    texts: list[str], labels: list[int], c: float, char_max: int, word_max: int
+) -> LanguageModel:
+    from scipy.sparse import hstack
+    from sklearn.linear_model import LogisticRegression
+
+    char, word = make_vectorizers(char_max, word_max)
+    features = hstack([char.fit_transform(texts), word.fit_transform(texts)]).tocsr()
+    clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000)
+    clf.fit(features, np.asarray(labels))
+    return LanguageModel(char, word, clf.coef_.ravel().astype(np.float64), float(clf.intercept_[0]))
+
+
+def _dataset_hash(paths: Sequence[Path]) -> dict[str, Any]:
+    files = {p.name: sha256_file(p) for p in paths}
+    combined = hashlib.sha256("".join(f"{n}:{h}\n" for n, h in sorted(files.items())).encode())
+    return {"files": files, "sha256": combined.hexdigest()}
+
+
+def train(
+    data: Sequence[str | Path],
+    out_dir: str | Path,
+    languages: Sequence[str] | None = None,
+    c_grid: Sequence[float] = (1.0, 4.0, 16.0),
+    target_leak: float = 0.05,
+    max_reject_fpr: float = 0.01,
+    char_max_features: int = 300_000,
+    word_max_features: int = 200_000,
+    civic_clean: int = 0,
+    civic_abusive: int = 0,
+    log: Any = None,
+) -> dict[str, Any]:
+    """Train one model per language found in ``data`` (or only ``languages``).
+
+    Writes ``<lang>.npz`` and ``metadata.json`` into ``out_dir`` and returns the
+    metadata. ``civic_clean``/``civic_abusive`` synthetic civic questions per
+    language (``augment.civic_rows``) join the *train* part only, so validation
+    and test stay real data. Precondition: each language has both labels in
+    train and validation.
+    """
+    from moderation.pipeline.augment import civic_rows
+
+    paths = [Path(p) for p in data]
+    rows = read_rows(paths)
+    wanted = list(languages) if languages else sorted({r.lang for r in rows if r.lang})
+    unknown = [lang for lang in wanted if lang not in LANGUAGES]
+    if unknown:
+        raise ValueError(f"unknown languages {unknown}; expected some of {LANGUAGES}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    say = log or (lambda msg: print(msg, file=sys.stderr))
+    dataset = _dataset_hash(paths)
+    meta_languages: dict[str, Any] = {}
+    for lang in wanted:
+        parts: dict[str, tuple[list[str], list[int]]] = {
+            "train": ([], []),
+            "validation": ([], []),
+            "test": ([], []),
+        }
+        seen: set[str] = set()
+        for row in rows:
+            if row.lang != lang:
+                continue
+            text = sanitize(row.text)
+            if not text:
+                continue
+            key = " ".join(fold(text).split())
+            # Duplicates with different labels stay (they are real annotator noise);
+            # exact duplicates with the same label would only weight one sentence.
+            dedupe_key = f"{row.label}\t{key}"
+            if dedupe_key in seen:
+                continue
+            seen.add(dedupe_key)
+            split = split_of(row.text)
+            parts[split][0].append(text)
+            parts[split][1].append(row.label)
+        synthetic = civic_rows(lang, civic_clean, civic_abusive)
+        for row in synthetic:
+            parts["train"][0].append(sanitize(row.text))
+            parts["train"][1].append(row.label)
+        for name, (_, ys) in parts.items():
+            if name != "test" and len(set(ys)) < 2:
+                raise ValueError(f"{lang}: the {name} part needs both labels")
+        feats = {name: featurize(texts) for name, (texts, _) in parts.items()}
+        best: tuple[float, float, LanguageModel] | None = None
+        for c in c_grid:
+            model = _fit(feats["train"], parts["train"][1], c, char_max_features, word_max_features)
+            auc = roc_auc(parts["validation"][1], model.predict(feats["validation"])) or 0.0
+            say(f"[{lang}] C={c}: validation AUC {auc:.4f}")
+            if best is None or auc > best[0]:
+                best = (auc, c, model)
+        assert best is not None
+        _, c_best, model = best
+        val_scores = model.predict(feats["validation"])
+        caught = caught_before_classifier(parts["validation"][0])
+        thresholds = choose_thresholds(
+            parts["validation"][1], val_scores, target_leak, max_reject_fpr, caught
+        )
+        test_metrics = (
+            classifier_metrics(parts["test"][1], model.predict(feats["test"]), thresholds["hold"])
+            if parts["test"][1]
+            else {}
+        )
+        file_name = f"{lang}.npz"
+        model.save(out / file_name)
+        probe_texts = (parts["validation"][0][:5] + parts["test"][0][:3]) or ["probe"]
+        probes = [
+            {"text": t, "score": s}
+            for t, s in zip(probe_texts, model.predict(featurize(probe_texts)), strict=True)
+        ]
+        meta_languages[lang] = {
+            "file": file_name,
+            "sha256": sha256_file(out / file_name),
+            "C": c_best,
+            "n_train": len(parts["train"][1]),
+            "n_synthetic_civic": len(synthetic),
+            "n_validation": len(parts["validation"][1]),
+            "n_test": len(parts["test"][1]),
+            "positive_rate_train": float(np.mean(parts["train"][1])),
+            "validation": classifier_metrics(
+                parts["validation"][1], val_scores, thresholds["hold"]
+            ),
+            "test": test_metrics,
+            "thresholds": {"hold": thresholds["hold"], "reject": thresholds["reject"]},
+            "calibration": thresholds,
+            "probes": probes,
+        }
+        say(
+            f"[{lang}] C={c_best} thresholds hold={thresholds['hold']:.4f} "
+            f"reject={thresholds['reject']:.4f} test={test_metrics}"
+        )
+    created = datetime.now(UTC)
+    metadata = {
+        "format_version": FORMAT_VERSION,
+        "kind": "linear",
+        "model_version": f"linear-{created:%Y%m%d%H%M%S}-{dataset['sha256'][:12]}",
+        "created_at": created.isoformat(),
+        "training_data": dataset,
+        "libraries": _library_versions(),
+        "split": {"method": "sha256(folded text) % 100", "train": 70, "validation": 15, "test": 15},
+        "synthetic_civic": {
+            "clean_per_language": civic_clean,
+            "abusive_per_language": civic_abusive,
+        },
+        "languages": meta_languages,
+    }
+    (out / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
+    return metadata
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description="Train the linear moderation model.")
+    parser.add_argument("--data", nargs="+", required=True, help="labelled CSVs (text,label,lang)")
+    parser.add_argument("--out", required=True, help="model directory to write")
+    parser.add_argument("--lang", nargs="*", default=None, help="only these languages")
+    parser.add_argument("--target-leak", type=float, default=0.05)
+    parser.add_argument("--max-reject-fpr", type=float, default=0.01)
+    parser.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0])
+    parser.add_argument(
+        "--civic-clean",
+        type=int,
+        default=5000,
+        help="synthetic clean civic questions per language added to training (0: none)",
+    )
+    parser.add_argument(
+        "--civic-abusive",
+        type=int,
+        default=1000,
+        help="synthetic abusive civic questions per language added to training",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    metadata = train(
+        args.data,
+        args.out,
+        languages=args.lang,
+        c_grid=args.c,
+        target_leak=args.target_leak,
+        max_reject_fpr=args.max_reject_fpr,
+        civic_clean=args.civic_clean,
+        civic_abusive=args.civic_abusive,
+    )
+    print(json.dumps({"model_version": metadata["model_version"], "out": str(args.out)}))
+    return 0

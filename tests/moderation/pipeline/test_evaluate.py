@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from moderation.pipeline.evaluate import Progress, main, metrics
+
+
+def test_metrics_count_leak_and_friction_by_outcome() -> None:
+    m = metrics(
+        labels=[1, 1, 1, 1, 0, 0, 0, 0],
+        outcomes=["reject", "hold", "publish", "reject", "publish", "publish", "hold", "publish"],
+        scores=[0.9, 0.6, 0.2, None, 0.1, 0.3, 0.7, 0.05],
+        latencies_ms=[1, 2, 3, 4, 5, 6, 7, 8],
+    )
+    assert m["n"] == 8
+    assert m["leak"] == 0.25
+    assert m["friction"] == 0.25
+    assert m["precision"] == 0.75
+    assert m["recall"] == 0.75
+    assert m["auc"] == 0.75  # the row without a score is left out
+    assert m["p50_ms"] == 4.5
+
+
+def test_evaluation_writes_json_per_file_and_language(
+    trained_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "eval.csv"
+    with data.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label", "lang"])
+        w.writerow(["When will the water problem in Saddar be fixed?", 0, "en"])
+        w.writerow(["You corrupt bastard, fix the water", 1, "en"])
+        w.writerow(["Sarak kab theek hogi?", 0, "ur-Latn"])
+        w.writerow(["Tum sab harami ho", 1, "ur-Latn"])
+    out = tmp_path / "out.json"
+    assert (
+        main([str(data), "--model", str(trained_model_dir), "--json", str(out), "--no-progress"])
+        == 0
+    )
+    result = json.loads(out.read_text())
+    assert set(result[str(data)]) == {"en", "ur-Latn"}
+    for lang_result in result[str(data)].values():
+        assert set(lang_result) == {
+            "n",
+            "auc",
+            "leak",
+            "friction",
+            "precision",
+            "recall",
+            "p50_ms",
+            "p99_ms",
+        }
+    assert "friction" in capsys.readouterr().out
+
+
+def test_progress_bar_writes_to_its_stream(tmp_path: Path) -> None:
+    stream_path = tmp_path / "err.txt"
+    with stream_path.open("w") as stream:
+        bar = Progress(3, "file.csv", stream)
+        for _ in range(3):
+            bar.step()
+    assert "3/3" in stream_path.read_text()

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moderation.pipeline import LexiconSource, PipelineConfig, ScreeningContext, screen
+from moderation.pipeline.lexicon import load_lexicon
+from moderation.pipeline.normalize import normalize
+
+
+def _terms(text: str) -> list[tuple[str, str]]:
+    lexicon = load_lexicon(True, ())
+    return [(m.term, m.severity) for m in lexicon.find(normalize(text).folded)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["you fvck1ng liar", "sh1th3ad", "m@d@rch0d", "b!tch", "a$$hole", "F*CK the council"],
+)
+def test_leetspeak_banned_term_is_rejected(
+    text: str, context: ScreeningContext, keyword_config: PipelineConfig
+) -> None:
+    verdict = screen(text, context=context, config=keyword_config)
+    assert verdict.outcome == "reject", text
+    assert verdict.primary_reason is not None
+    assert verdict.primary_reason.code == "banned_term"
+    assert verdict.primary_reason.detail["term"]
+
+
+@pytest.mark.parametrize(
+    "text", ["f u c k you", "f.u.c.k you", "f-u-c-k you", "fuuuuuck you", "FUCK YOU", "fück you"]
+)
+def test_spaced_dotted_repeated_and_accented_letters_still_match(text: str) -> None:
+    assert ("fuck", "banned") in _terms(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scunthorpe council has a budget",
+        "The assessment of the class was fair",
+        "Matt Hancock visited the hospital",
+        "The assassin was caught in Essex",
+        "Can the cocktail bar get a licence?",
+        "Block A55 has no water",
+        "Why was the bill passed?",
+        "Our analysis shows the therapist was right",
+        "Dickens wrote about cities",
+    ],
+)
+def test_scunthorpe_cases_do_not_match(text: str) -> None:
+    assert _terms(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کنجر",  # plain
+        "كنجر",  # Arabic kaf
+        "حَرامی",  # harakat
+        "حرامـــی",  # tatweel
+        "حرام\u200cزادہ",  # ZWNJ inside
+        "حرام زادہ",  # split compound
+        "ک ن ج ر",  # spaced letters
+        "حرامي",  # Arabic yeh
+    ],
+)
+def test_urdu_spelling_variants_match_banned_terms(text: str) -> None:
+    assert any(sev == "banned" for _, sev in _terms(text)), text
+
+
+def test_urdu_words_that_merely_contain_a_term_do_not_match() -> None:
+    assert _terms("انصاف دلا دیں اور سڑک چوڑی کریں") == []
+    assert _terms("آوارہ کتوں کو ویکسین کیوں نہیں لگائی جا رہی؟") == []
+
+
+def test_suspect_term_is_held_with_the_matched_term_shown(
+    context: ScreeningContext, keyword_config: PipelineConfig
+) -> None:
+    verdict = screen("The SHO is an idiot", context=context, config=keyword_config)
+    assert verdict.outcome == "hold"
+    reason = verdict.primary_reason
+    assert reason is not None and reason.code == "suspect_term"
+    assert reason.detail["term"] == "idiot"
+    assert reason.detail["matched"] == "idiot"
+
+
+def test_roman_urdu_abuse_is_rejected(
+    context: ScreeningContext, keyword_config: PipelineConfig
+) -> None:
+    verdict = screen("Yeh MNA bhenchod hai", context=context, config=keyword_config)
+    assert verdict.outcome == "reject"
+
+
+def test_extra_lexicon_from_config_is_applied(
+    tmp_path: Path, context: ScreeningContext, keyword_config: PipelineConfig
+) -> None:
+    extra = tmp_path / "local.txt"
+    extra.write_text("# local list\nbadword*\toffensive\n", encoding="utf-8")
+    config = keyword_config.with_changes(extra_lexicons=(LexiconSource(str(extra), "banned"),))
+    verdict = screen("You b4dwordz", context=context, config=config)
+    assert verdict.outcome == "reject"
+    assert verdict.primary_reason is not None
+    assert verdict.primary_reason.detail["list"] == "file:local.txt"
+
+
+def test_language_specific_extra_list_applies_only_to_that_language(
+    tmp_path: Path, context: ScreeningContext, keyword_config: PipelineConfig
+) -> None:
+    extra = tmp_path / "ur-latn-local.txt"
+    extra.write_text("nalaiq\tharassment\n", encoding="utf-8")
+    config = keyword_config.with_changes(
+        extra_lexicons=(LexiconSource(str(extra), "suspect", lang="ur-Latn"),)
+    )
+    assert (
+        "suspect_term"
+        in screen(
+            "Yeh wazir nalaiq hai, kab istifa dega?", context=context, config=config
+        ).reason_codes
+    )
+    assert (
+        "suspect_term"
+        not in screen(
+            "Nalaiq is a word we use for useless ministers", context=context, config=config
+        ).reason_codes
+    )
+
+
+def test_malformed_lexicon_category_is_an_error(tmp_path: Path) -> None:
+    extra = tmp_path / "bad.txt"
+    extra.write_text("word\tnot_a_category\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown category"):
+        load_lexicon(False, (LexiconSource(str(extra), "banned"),))

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moderation.pipeline import PipelineConfig, ScreeningContext, linear_backends, screen
+from moderation.pipeline.classifier.base import ClassifierError
+from moderation.pipeline.classifier.linear import LinearBackend
+from moderation.pipeline.training import (
+    Row,
+    choose_thresholds,
+    decision_rows,
+    read_rows,
+    roc_auc,
+    split_of,
+    train,
+    write_rows,
+)
+
+from .conftest import write_training_csv
+
+
+def test_training_writes_a_model_with_verifiable_metadata(trained_model_dir: Path) -> None:
+    meta = json.loads((trained_model_dir / "metadata.json").read_text())
+    assert meta["kind"] == "linear" and meta["format_version"] == 1
+    assert set(meta["languages"]) == {"en", "ur", "ur-Latn"}
+    assert len(meta["training_data"]["sha256"]) == 64
+    assert "sklearn" in meta["libraries"]
+    for info in meta["languages"].values():
+        assert 0.0 <= info["thresholds"]["hold"] <= info["thresholds"]["reject"] <= 1.0
+        assert info["validation"]["auc"] is not None
+        assert info["probes"]
+    # No pickles anywhere: every array loads with allow_pickle=False.
+    for path in trained_model_dir.glob("*.npz"):
+        with np.load(path, allow_pickle=False) as data:
+            assert "coef" in data
+
+
+def test_saved_model_loads_and_scores_abuse_above_clean_text(trained_model_dir: Path) -> None:
+    backend = LinearBackend.load(str(trained_model_dir))
+    clean, abusive = backend.score(
+        [
+            "When will the water problem in Korangi be fixed?",
+            "You corrupt bastard, when will the water problem in Korangi be fixed?",
+        ],
+        "en",
+    )
+    assert 0.0 <= clean < abusive <= 1.0
+
+
+def test_pipeline_uses_the_trained_model_per_language(
+    trained_model_dir: Path, context: ScreeningContext
+) -> None:
+    config = PipelineConfig(backends=linear_backends(trained_model_dir, ("en", "ur", "ur-Latn")))
+    verdict = screen(
+        "Kya hamare gaon mein BISP center ka koi plan hai?", context=context, config=config
+    )
+    assert verdict.language == "ur-Latn"
+    assert verdict.backend == "linear"
+    assert verdict.model_version.startswith("linear-")
+    assert verdict.score is not None
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_loading_refuses_a_tampered_model_file(trained_model_dir: Path, tmp_path: Path) -> None:
+    model = _copy(trained_model_dir, tmp_path / "m")
+    path = model / "en.npz"
+    with np.load(path, allow_pickle=False) as data:
+        arrays = dict(data)
+    arrays["coef"] = arrays["coef"] * 2
+    with path.open("wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    with pytest.raises(ClassifierError, match="hash"):
+        LinearBackend.load(str(model))
+
+
+def test_loading_refuses_metadata_from_another_library_version(
+    trained_model_dir: Path, tmp_path: Path
+) -> None:
+    model = _copy(trained_model_dir, tmp_path / "m")
+    meta_path = model / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    meta["libraries"]["sklearn"] = "0.1.0"
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ClassifierError, match="retrain"):
+        LinearBackend.load(str(model))
+
+
+def test_loading_refuses_probe_scores_that_do_not_reproduce(
+    trained_model_dir: Path, tmp_path: Path
+) -> None:
+    model = _copy(trained_model_dir, tmp_path / "m")
+    meta_path = model / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    meta["languages"]["ur"]["probes"][0]["score"] += 0.01
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ClassifierError, match="probe"):
+        LinearBackend.load(str(model))
+
+
+def test_loading_refuses_an_unknown_format(trained_model_dir: Path, tmp_path: Path) -> None:
+    model = _copy(trained_model_dir, tmp_path / "m")
+    meta_path = model / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    meta["format_version"] = 99
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ClassifierError, match="format"):
+        LinearBackend.load(str(model))
+
+
+def test_a_broken_model_directory_holds_questions_instead_of_publishing(
+    tmp_path: Path, context: ScreeningContext
+) -> None:
+    config = PipelineConfig(backends=linear_backends(tmp_path / "missing", ("en",)))
+    verdict = screen("When will the road be fixed?", context=context, config=config)
+    assert verdict.outcome == "hold"
+    assert verdict.reason_codes == ("classifier_unavailable",)
+
+
+def test_moderator_decisions_become_training_rows(tmp_path: Path) -> None:
+    export = tmp_path / "audit.csv"
+    rows = decision_rows([("Why is the road broken?", 0, "en"), ("You thief", 1, "en")])
+    write_rows(export, rows)
+    write_rows(export, decision_rows([("Sarak kab banegi?", 0, "ur-Latn")]), append=True)
+    back = read_rows([export])
+    assert back == [
+        Row("Why is the road broken?", 0, "en", "moderator"),
+        Row("You thief", 1, "en", "moderator"),
+        Row("Sarak kab banegi?", 0, "ur-Latn", "moderator"),
+    ]
+    with pytest.raises(ValueError):
+        decision_rows([("text", 2, "en")])
+
+
+def test_training_accepts_an_extra_moderator_export(tmp_path: Path) -> None:
+    data = write_training_csv(tmp_path / "train.csv", per_language=60)
+    export = tmp_path / "audit.csv"
+    write_rows(export, decision_rows([("Why is the road broken again?", 0, "en")] * 3))
+    meta = train(
+        [data, export],
+        tmp_path / "m",
+        languages=["en"],
+        c_grid=(1.0,),
+        char_max_features=5000,
+        word_max_features=2000,
+        log=lambda msg: None,
+    )
+    assert set(meta["training_data"]["files"]) == {"train.csv", "audit.csv"}
+    assert list(meta["languages"]) == ["en"]
+
+
+def test_csv_without_the_required_columns_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", newline="") as fh:
+        csv.writer(fh).writerows([["text", "lang"], ["hello", "en"]])
+    with pytest.raises(ValueError, match="missing columns"):
+        read_rows([bad])
+
+
+def test_split_is_deterministic_and_ignores_case_and_spacing() -> None:
+    assert split_of("When will  the road be FIXED?") == split_of("when will the road be fixed?")
+    parts = [split_of(f"question number {i}") for i in range(2000)]
+    assert 0.65 < parts.count("train") / 2000 < 0.75
+
+
+def test_thresholds_meet_the_leak_target_on_validation_data() -> None:
+    rng = np.random.default_rng(0)
+    labels = [1] * 200 + [0] * 800
+    scores = list(rng.beta(5, 2, 200)) + list(rng.beta(2, 5, 800))
+    t = choose_thresholds(labels, scores, target_leak=0.05, max_reject_fpr=0.01)
+    leak = sum(1 for y, s in zip(labels, scores, strict=True) if y == 1 and s < t["hold"]) / 200
+    fpr = sum(1 for y, s in zip(labels, scores, strict=True) if y == 0 and s >= t["reject"]) / 800
+    assert leak <= 0.05 and fpr <= 0.01
+    assert t["hold"] <= t["reject"]
+
+
+def test_rows_caught_by_earlier_stages_let_the_hold_threshold_rise() -> None:
+    labels = [1, 1, 1, 1, 0, 0, 0, 0]
+    scores = [0.1, 0.2, 0.8, 0.9, 0.05, 0.15, 0.3, 0.4]
+    plain = choose_thresholds(labels, scores, target_leak=0.0)
+    caught = choose_thresholds(
+        labels,
+        scores,
+        target_leak=0.0,
+        caught=[True, True, False, False, False, False, False, False],
+    )
+    assert plain["hold"] == 0.1
+    assert caught["hold"] == 0.8
+
+
+def test_roc_auc_matches_a_hand_computed_example() -> None:
+    assert roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == 0.75
+    assert roc_auc([1, 1], [0.2, 0.3]) is None
