@@ -20,5 +20,12 @@ urlpatterns = [
     path("s/<str:code>/official/", views.official, name="official"),
     path("s/<str:code>/stage/", views.stage, name="stage"),
     path("s/<str:code>/archive/", views.archive, name="archive"),
+    path("s/<str:code>/transparency/", views.transparency, name="transparency"),
+    path(
+        "s/<str:code>/transparency.json",
+        views.transparency,
+        {"fmt": "json"},
+        name="transparency_json",
+    ),
     path("s/<str:code>/archive.<str:fmt>", views.archive_export, name="archive_export"),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from moderation.reasons import ReasonCode, reason_label
+from moderation.selectors import transparency_report
 from sessions import selectors, services
 from sessions.actors import Actor
 from sessions.browser import participant_id_in, participant_remember
@@ -252,6 +253,29 @@ def archive(request: HttpRequest, code: str) -> HttpResponse:
             actor,
             questions=list(selectors.questions_published(live_session=live_session)),
         ),
+    )
+
+
+@require_GET
+def transparency(request: HttpRequest, code: str, fmt: str = "html") -> HttpResponse:
+    """Public moderation figures for one session; no personal data."""
+    try:
+        live_session = _session_or_error(request, code)[0]
+    except TownhallError as exc:
+        return _error_page(request, exc)
+    report = transparency_report(live_session=live_session)
+    if fmt == "json":
+        return JsonResponse({"session": live_session.code, **report})
+    labelled = {
+        "by_reason": sorted(
+            ((reason_label(code), n) for code, n in report["by_reason"].items()),
+            key=lambda item: -item[1],
+        ),
+    }
+    return render(
+        request,
+        "frontend/transparency.html",
+        {"live_session": live_session, "report": report, **labelled},
     )
 
 

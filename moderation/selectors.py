@@ -105,3 +105,65 @@ def transparency_report(*, live_session: Any) -> dict[str, Any]:
             "overturned": appeals.get(Appeal.Status.OVERTURNED, 0),
         },
     }
+
+
+# Reasons that say something about the text's toxicity; other rejections
+# (spam, off-topic, duplicates, personal data) are not labels for that model.
+TOXIC_REASONS = frozenset({"offensive", "harassment", "hate_speech", "threat"})
+
+
+def audit_rows(*, session_code: str | None = None) -> list[dict[str, Any]]:
+    """Every decision, oldest first, with what it was based on."""
+    decisions = ModerationDecision.objects.select_related("question__live_session", "actor")
+    if session_code:
+        decisions = decisions.filter(question__live_session__code=session_code.lower())
+    return [
+        {
+            "at": d.created_at.isoformat(),
+            "session": d.question.live_session.code,
+            "question_id": d.question_id,
+            "route": d.route,
+            "decision": d.decision,
+            "reason": d.reason_code,
+            "note": d.note,
+            "stage": d.stage,
+            "actor": d.actor.get_username() if d.actor else None,
+            "details": d.details,
+        }
+        for d in decisions.order_by("created_at", "pk")
+    ]
+
+
+def labelled_rows(*, session_code: str | None = None) -> list[dict[str, Any]]:
+    """Questions a person decided, as training rows: 0 approved, 1 removed as toxic.
+
+    The last human decision counts, so an overturned appeal labels the text clean.
+    """
+    human = ModerationDecision.objects.filter(route=ModerationDecision.Route.HUMAN).exclude(
+        decision=ModerationDecision.Decision.MERGE
+    )
+    if session_code:
+        human = human.filter(question__live_session__code=session_code.lower())
+    last: dict[int, ModerationDecision] = {}
+    for decision in human.select_related("question__live_session").order_by("created_at", "pk"):
+        last[decision.question_id] = decision
+    rows = []
+    for decision in last.values():
+        question = decision.question
+        if decision.decision in ("approve", "appeal_overturned"):
+            label = 0
+        elif decision.decision in ("reject", "hide", "appeal_upheld", "request_edit") and (
+            decision.reason_code in TOXIC_REASONS
+        ):
+            label = 1
+        else:
+            continue
+        rows.append(
+            {
+                "text": question.text,
+                "label": label,
+                "lang": question.language or "other",
+                "source": f"townhall:{question.live_session.code}",
+            }
+        )
+    return rows

@@ -262,3 +262,16 @@ def test_organizer_page_is_for_staff_only(client: Client) -> None:
 def test_landing_lists_live_sessions(client: Client, hall: Any) -> None:
     page = client.get("/").content.decode()
     assert "/s/water/" in page
+
+
+def test_transparency_page_and_json_show_figures_without_personal_data(client: Client) -> None:
+    live_session = factories.make_live_session(code="open")
+    moderator = factories.moderator_actor(live_session)
+    participant = factories.make_participant(live_session, name="Zainab")
+    factories.publish(factories.ask(participant, "Why no gas?"), moderator)
+    page = client.get("/s/open/transparency/").content.decode()
+    assert "Zainab" not in page and "Why no gas?" not in page
+    body = client.get("/s/open/transparency.json").json()
+    assert body["questions"] == 1
+    assert body["by_outcome"] == {"published": 1}
+    assert body["by_route"] == {"automatic": 0, "human": 1}
