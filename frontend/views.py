@@ -5,11 +5,13 @@ no-JavaScript path) and a live message behave identically."""
 from __future__ import annotations
 
 import csv
+import datetime
 import uuid
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -25,7 +27,7 @@ from moderation.selectors import transparency_report
 from sessions import selectors, services
 from sessions.actors import Actor
 from sessions.browser import participant_id_in, participant_remember
-from sessions.errors import Forbidden, TownhallError
+from sessions.errors import Forbidden, InvalidInput, TownhallError
 from sessions.models import LiveSession
 
 SORTS = {"votes", "new"}
@@ -375,11 +377,15 @@ def organizer(request: HttpRequest) -> HttpResponse:
                     title=request.POST.get("title", ""),
                     agenda=request.POST.get("agenda", ""),
                     code=request.POST.get("code") or None,
+                    languages=request.POST.getlist("languages") or None,
                     moderation_mode=request.POST.get("moderation_mode", "pre"),
                     is_public=request.POST.get("is_public") == "on",
+                    scheduled_start=_local_datetime(request.POST.get("scheduled_start")),
+                    scheduled_end=_local_datetime(request.POST.get("scheduled_end")),
                     created_by=request.user,
                 )
-                messages.success(request, f"Created {created.title} ({created.code}).")
+                share = request.build_absolute_uri(reverse("frontend:session", args=[created.code]))
+                messages.success(request, f"Created {created.title}: share {share}")
             else:
                 target = selectors.live_session_get_by_code(request.POST.get("code", ""))
                 services.live_session_control(
@@ -394,8 +400,20 @@ def organizer(request: HttpRequest) -> HttpResponse:
         {
             "sessions": LiveSession.objects.order_by("-created_at"),
             "modes": LiveSession.ModerationMode.choices,
+            "languages": settings.LANGUAGES,
         },
     )
+
+
+def _local_datetime(value: str | None) -> datetime.datetime | None:
+    """Parse an ``<input type="datetime-local">`` value in the server's time zone."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("Dates look like 2026-12-01T10:00.", code="invalid_schedule") from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 @never_cache

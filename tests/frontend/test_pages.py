@@ -243,12 +243,30 @@ def test_organizer_creates_and_opens_a_session(client: Client) -> None:
     client.force_login(organizer)
     client.post(
         "/organizer/",
-        {"form": "create", "title": "Budget hearing", "code": "Budget", "moderation_mode": "pre"},
+        {
+            "form": "create",
+            "title": "Budget hearing",
+            "code": "Budget",
+            "moderation_mode": "automatic",
+            "languages": ["ur", "en"],
+            "scheduled_start": "2026-12-01T10:00",
+            "scheduled_end": "2026-12-01T12:00",
+            "is_public": "on",
+        },
     )
     from sessions.models import LiveSession
 
     created = LiveSession.objects.get(code="budget")
     assert created.status == "scheduled"
+    assert created.moderation_mode == "automatic"
+    assert created.languages == ["ur", "en"]
+    assert created.scheduled_start is not None
+    assert created.scheduled_start.isoformat() == "2026-12-01T05:00:00+00:00"
+    bad = client.post(
+        "/organizer/",
+        {"form": "create", "title": "X", "scheduled_start": "tomorrow"},
+    )
+    assert bad.status_code == 400
     client.post("/organizer/", {"code": "budget", "action": "open"})
     created.refresh_from_db()
     assert created.status == "live"
