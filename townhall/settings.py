@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sessions.apps.LiveSessionsConfig",
     "moderation.apps.ModerationConfig",
     "frontend.apps.FrontendConfig",
+    "reach.apps.ReachConfig",
 ]
 
 MIDDLEWARE = [
