@@ -1,5 +1,5 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver
 
 app_name = "reach"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns: list[URLPattern | URLResolver] = []
