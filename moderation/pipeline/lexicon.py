@@ -121,8 +121,11 @@ def _parse(text: str, severity: Severity, source: str, lang: str = "*") -> list[
 class Lexicon:
     """Compiled term lists. Build once (``load_lexicon`` caches) and share."""
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Term], allowed: Iterable[str] = ()) -> None:
         self.terms: tuple[Term, ...] = tuple(dict.fromkeys(terms))
+        # Everyday words that the obfuscation-tolerant patterns would otherwise
+        # catch ("chuttiyan", holidays, looks like a slur once letters repeat).
+        self.allowed: frozenset[str] = frozenset(_word_key(w) for w in allowed)
         # (lang, severity) -> compiled groups; lang "*" applies to every question.
         self._compiled: dict[tuple[str, Severity], list[tuple[re.Pattern[str], list[Term]]]] = {}
         severities: tuple[Severity, ...] = ("banned", "suspect")
@@ -171,6 +174,8 @@ class Lexicon:
                         # "A55" or "1000" is a number, not a disguised word.
                         if len(_ASCII_DIGIT.findall(span)) > len(_LETTER.findall(span)):
                             continue
+                        if _word_key(span) in self.allowed:
+                            continue
                         term = terms[int(m.lastgroup[1:])]
                         key = (term.term, severity)
                         if key not in found:
@@ -198,9 +203,23 @@ def _builtin_text(name: str) -> str | None:
 
 
 @lru_cache(maxsize=8)
+def _word_key(word: str) -> str:
+    """A matched span or allowed word reduced to its letters, folded."""
+    return "".join(_LETTER.findall(fold(word)))
+
+
+def _parse_allowed(text: str) -> list[str]:
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
 def load_lexicon(use_builtin: bool, extra: tuple[LexiconSource, ...]) -> Lexicon:
     """Built-in lists (for every language, since questions mix them) plus extra files."""
     terms: list[Term] = []
+    allowed: list[str] = []
     if use_builtin:
         for lang in BUILTIN_LANGUAGES:
             for severity in ("banned", "suspect"):
@@ -208,8 +227,11 @@ def load_lexicon(use_builtin: bool, extra: tuple[LexiconSource, ...]) -> Lexicon
                 text = _builtin_text(name)
                 if text is not None:
                     terms.extend(_parse(text, severity, f"builtin:{name}"))
+            allow_text = _builtin_text(f"{lang}.allow.txt")
+            if allow_text is not None:
+                allowed.extend(_parse_allowed(allow_text))
     for source in extra:
         text = Path(source.path).read_text(encoding="utf-8")
         name = f"file:{Path(source.path).name}"
         terms.extend(_parse(text, source.severity, name, source.lang))
-    return Lexicon(terms)
+    return Lexicon(terms, allowed)

@@ -6,7 +6,7 @@ import pytest
 
 from moderation.pipeline import LexiconSource, PipelineConfig, ScreeningContext, screen
 from moderation.pipeline.lexicon import load_lexicon
-from moderation.pipeline.normalize import normalize
+from moderation.pipeline.normalize import fold, normalize
 
 
 def _terms(text: str) -> list[tuple[str, str]]:
@@ -132,3 +132,20 @@ def test_malformed_lexicon_category_is_an_error(tmp_path: Path) -> None:
     extra.write_text("word\tnot_a_category\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown category"):
         load_lexicon(False, (LexiconSource(str(extra), "banned"),))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kya is saal Shia aur Sunni mulazimeen ke liye Eid ki chuttiyan aik jaisi hongi?",
+        "Kya Masihi safai karkunon ko pakki naukri milegi?",
+        "Garmiyon ki chhuttiyon mein school ki marammat hogi?",
+    ],
+)
+def test_everyday_roman_urdu_words_that_resemble_slurs_are_not_matched(text: str) -> None:
+    assert load_lexicon(True, ()).find(fold(text), "ur-Latn") == []
+
+
+def test_the_slur_is_still_caught_next_to_its_innocent_look_alike() -> None:
+    found = load_lexicon(True, ()).find(fold("chuttiyan khatam, ab yeh chuuutiya phir aa gaya"))
+    assert [m.term for m in found] == ["chutiya"]
