@@ -61,7 +61,7 @@ format: install ## Apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff format .
 
 typecheck: install ## mypy over the apps
-	DJANGO_SECRET_KEY=typecheck $(VENV)/bin/mypy townhall sessions moderation frontend reach
+	DJANGO_SECRET_KEY=typecheck $(VENV)/bin/mypy townhall sessions moderation frontend reach juries
 
 migrations-check: install ## Fail when models changed without a migration
 	DJANGO_SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "moderation.apps.ModerationConfig",
     "frontend.apps.FrontendConfig",
     "reach.apps.ReachConfig",
+    "juries.apps.JuriesConfig",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("reach.urls")),
+    path("", include("juries.urls")),
     path("", include("frontend.urls")),
 ]
