@@ -20,7 +20,7 @@ def test_every_page_renders_with_the_production_static_storage(
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "frontend.storage.StaticStorage"},
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     live_session = factories.make_live_session(code="water")
