@@ -9,3 +9,6 @@ class ReachConfig(AppConfig):
     label = "reach"
     verbose_name = "Reach and trust"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from reach import checks, signals  # noqa: F401 - registers the check and the hook

@@ -86,6 +86,7 @@ def question_payload(question: Question, *, private: bool = False) -> dict[str, 
         "id": question.pk,
         "text": question.text,
         "language": question.language,
+        "source": question.source,
         "status": question.status,
         "author": {
             "id": question.author_id,

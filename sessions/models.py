@@ -34,6 +34,11 @@ class LiveSession(models.Model):
     moderation_mode = models.CharField(
         max_length=16, choices=ModerationMode.choices, default=ModerationMode.PRE
     )
+    requires_verified_voting = models.BooleanField(
+        _("verified voting"),
+        default=False,
+        help_text=_("Count votes of verified participants only (reading and watching stay open)."),
+    )
     scheduled_start = models.DateTimeField(_("scheduled start"), null=True, blank=True)
     scheduled_end = models.DateTimeField(_("scheduled end"), null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -111,6 +116,7 @@ class Question(models.Model):
     author = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="questions")
     # Chosen by the client so that a resend after a dropped link is recognised.
     client_id = models.CharField(max_length=64)
+    source = models.CharField(max_length=8, choices=[("web", "Web"), ("sms", "SMS")], default="web")
     text = models.TextField()
     original_text = models.TextField(help_text=_("Exactly what was submitted, for the audit."))
     language = models.CharField(max_length=16, blank=True)

@@ -11,6 +11,7 @@ from sessions.services.live_sessions import (
     join_code_normalize,
     live_session_control,
     live_session_create,
+    participant_anonymise,
     participant_join,
     session_role_assign,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "join_code_normalize",
     "live_session_control",
     "live_session_create",
+    "participant_anonymise",
     "participant_join",
     "question_ask",
     "question_edit",

@@ -49,6 +49,7 @@ def live_session_create(
     code: str | None = None,
     languages: list[str] | None = None,
     is_public: bool = True,
+    requires_verified_voting: bool = False,
     moderation_mode: str = LiveSession.ModerationMode.PRE,
     scheduled_start: datetime.datetime | None = None,
     scheduled_end: datetime.datetime | None = None,
@@ -74,6 +75,7 @@ def live_session_create(
         code=final_code,
         languages=chosen,
         is_public=is_public,
+        requires_verified_voting=requires_verified_voting,
         moderation_mode=moderation_mode,
         scheduled_start=scheduled_start,
         scheduled_end=scheduled_end,
@@ -125,6 +127,15 @@ def live_session_control(*, actor: Actor, live_session_id: int, action: str) -> 
         [events.PUBLIC],
     )
     return live_session
+
+
+ANONYMISED_NAME = "Former participant"
+
+
+@transaction.atomic
+def participant_anonymise(*, participant_id: int) -> None:
+    """Remove what identifies a participant; their questions stay, pseudonymous."""
+    Participant.objects.filter(pk=participant_id).update(display_name=ANONYMISED_NAME, district="")
 
 
 @transaction.atomic

@@ -124,7 +124,7 @@ def _announce(live_session: LiveSession, question_id: int) -> Question:
 
 @transaction.atomic
 def question_ask(
-    *, actor: Actor, live_session_id: int, text: Any, client_id: Any
+    *, actor: Actor, live_session_id: int, text: Any, client_id: Any, source: str = "web"
 ) -> tuple[Question, bool]:
     """Submit a question; returns it and whether it was created now.
 
@@ -151,6 +151,7 @@ def question_ask(
         live_session=live_session,
         author=participant,
         client_id=client_id,
+        source=source,
         text=clean,
         original_text=text,
     )
@@ -245,6 +246,15 @@ def question_vote(*, actor: Actor, live_session_id: int, question_id: Any, value
     if question is None or participant.live_session_id != live_session_id:
         raise NotFound("No such question in this session.", code="question_not_found")
     require_live(question.live_session)
+    if question.live_session.requires_verified_voting:
+        # reach builds on sessions; imported here so sessions never needs it to load.
+        from reach.selectors import participant_is_verified
+
+        if not participant_is_verified(participant_id=participant.pk):
+            raise Forbidden(
+                "This town hall counts votes of verified participants only.",
+                code="verification_required",
+            )
     if question.status != Question.Status.PUBLISHED:
         raise Conflict("Only published questions can be voted on.", code="question_not_published")
     rate_limit_hit(

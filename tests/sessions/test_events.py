@@ -16,6 +16,7 @@ QUESTION_KEYS = {
     "id",
     "text",
     "language",
+    "source",
     "status",
     "author",
     "votes",

@@ -1,0 +1,155 @@
+"""Client messages of juries, polls and the speaker queue, for the session consumer.
+
+``HANDLERS`` maps a message type to ``handler(consumer, message)``; the session
+consumer merges it into its own table. Each handler checks its required fields,
+calls one bridge coroutine and replies with an ``ack`` (errors are raised as
+``TownhallError`` and turned into ``error`` replies by the consumer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from juries import bridge
+from juries.tally import poll_tally_coalescer
+from sessions.errors import InvalidInput
+
+Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
+
+
+def _required(message: dict[str, Any], *fields: str) -> None:
+    missing = [name for name in fields if name not in message]
+    if missing:
+        raise InvalidInput(f"Missing field(s): {', '.join(missing)}.", code="missing_field")
+
+
+async def juries_state(consumer: Any, message: dict[str, Any]) -> None:
+    state = await bridge.juries_state(
+        actor=consumer.actor, live_session_id=consumer.live_session_id
+    )
+    client_id = message.get("client_id")
+    state["client_id"] = client_id if isinstance(client_id, str) else None
+    await consumer.send(text_data=json.dumps(state, ensure_ascii=False))
+
+
+async def jury_volunteer(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "attributes")
+    volunteer = await bridge.jury_volunteer(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        attributes=message["attributes"],
+    )
+    await consumer._ack(message, volunteer_id=volunteer.pk, status="volunteered")
+
+
+async def jury_respond(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "accept")
+    seat, replacement = await bridge.jury_seat_respond(
+        actor=consumer.actor, live_session_id=consumer.live_session_id, accept=message["accept"]
+    )
+    await consumer._ack(
+        message,
+        seat_id=seat.pk,
+        status=seat.status,
+        replacement_seat_id=replacement.pk if replacement is not None else None,
+    )
+
+
+async def poll_open(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "question", "options")
+    poll = await bridge.poll_open(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        question=message["question"],
+        options=message["options"],
+        kind=message.get("kind", "single"),
+    )
+    await consumer._ack(message, poll_id=poll.pk, status=poll.status)
+
+
+async def poll_vote(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "poll_id", "option_ids")
+    # Tally windows run on this loop, like the session's question tallies.
+    poll_tally_coalescer.bind_loop(asyncio.get_running_loop())
+    ballot = await bridge.poll_vote(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        poll_id=message["poll_id"],
+        option_ids=message["option_ids"],
+    )
+    await consumer._ack(message, poll_id=ballot.poll_id, status="voted")
+
+
+async def poll_close(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "poll_id")
+    poll = await bridge.poll_close(
+        actor=consumer.actor, live_session_id=consumer.live_session_id, poll_id=message["poll_id"]
+    )
+    await consumer._ack(message, poll_id=poll.pk, status=poll.status)
+
+
+async def hand_raise(consumer: Any, message: dict[str, Any]) -> None:
+    request = await bridge.hand_raise(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        kind=message.get("kind", "speak"),
+    )
+    await consumer._ack(message, request_id=request.pk, status=request.status)
+
+
+async def hand_lower(consumer: Any, message: dict[str, Any]) -> None:
+    request = await bridge.hand_lower(
+        actor=consumer.actor, live_session_id=consumer.live_session_id
+    )
+    await consumer._ack(message, request_id=request.pk, status=request.status)
+
+
+async def speakers_order(consumer: Any, message: dict[str, Any]) -> None:
+    if "request_ids" not in message and "first_time_first" not in message:
+        raise InvalidInput("Give request_ids or first_time_first.", code="missing_field")
+    ordered = await bridge.speakers_order(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        request_ids=message.get("request_ids"),
+        first_time_first=message.get("first_time_first", False),
+    )
+    await consumer._ack(message, request_ids=[r.pk for r in ordered], status="ordered")
+
+
+async def floor_grant(consumer: Any, message: dict[str, Any]) -> None:
+    request = await bridge.floor_grant(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        request_id=message.get("request_id"),
+        seconds=message.get("seconds"),
+    )
+    await consumer._ack(
+        message,
+        request_id=request.pk,
+        status=request.status,
+        started_at=request.started_at.isoformat() if request.started_at else None,
+        allotted_seconds=request.allotted_seconds,
+    )
+
+
+async def floor_end(consumer: Any, message: dict[str, Any]) -> None:
+    await bridge.floor_end(actor=consumer.actor, live_session_id=consumer.live_session_id)
+    await consumer._ack(message, status="ended")
+
+
+HANDLERS: dict[str, Handler] = {
+    "juries.state": juries_state,
+    "jury.volunteer": jury_volunteer,
+    "jury.respond": jury_respond,
+    "poll.open": poll_open,
+    "poll.vote": poll_vote,
+    "poll.close": poll_close,
+    "hand.raise": hand_raise,
+    "hand.lower": hand_lower,
+    "speakers.order": speakers_order,
+    "floor.grant": floor_grant,
+    "floor.end": floor_end,
+}
