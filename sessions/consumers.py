@@ -2,31 +2,37 @@
 
 Thin by design: parse a message, call one bridge coroutine (which calls one
 service), reply. Session events arrive from the channel layer ready-serialised;
-this consumer only checks their ``seq`` and audience and forwards the text.
+the process's fan-out hub (``fanout.py``) offers them to this consumer, which
+checks their ``seq`` and audience and forwards the text from its own writer task.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils.module_loading import import_string
 
-from sessions import bridge, events
-from sessions.broadcast import EVENT_MESSAGE_TYPE
+from sessions import bridge, events, fanout
 from sessions.errors import Forbidden, InvalidInput, NotFound, TownhallError
-from sessions.groups import session_group
 from sessions.tally import tally_coalescer
 
 logger = logging.getLogger(__name__)
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
+
+# Events a socket may have waiting before it is resynchronised from the log
+# (as if it had reconnected with ``since``) instead of buffering without bound.
+DEFAULT_BACKLOG_LIMIT = 1000
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -38,8 +44,22 @@ def _required(message: dict[str, Any], *fields: str) -> None:
 
 
 class SessionConsumer(AsyncWebsocketConsumer):
+    # No channel of its own on the layer: session events come from the
+    # process's fan-out hub, which subscribes once per session (fanout.py).
+    channel_layer_alias = "townhall.no-per-socket-channel"
+
     live_session_id: int | None = None
     last_seq = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._backlog: deque[tuple[int, frozenset[str], str]] = deque()
+        self._backlog_limit = getattr(settings, "TOWNHALL_WS_BACKLOG", DEFAULT_BACKLOG_LIMIT)
+        self._resync = False
+        self._handling = 0  # client messages being handled: events wait until they are
+        self._wakeup: asyncio.Future[None] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._hub: fanout.FanoutHub | None = None
 
     async def connect(self) -> None:
         tally_coalescer.bind_loop(asyncio.get_running_loop())
@@ -60,15 +80,19 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.live_session_id = connection.live_session_id
         self.actor = connection.actor
         self.audiences = connection.actor.audiences
-        self.group = session_group(connection.live_session_id)
         # Listen first, then read: an event committed in between is then both in
-        # what we read and on the group, and the seq check drops the second copy.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # what we read and in the backlog, and the seq check drops the second copy.
+        self._hub = fanout.hub()
+        if self._hub is not None:
+            await self._hub.subscribe(self.live_session_id, self)
         await self._catch_up(self._since_from_query())
+        self._writer = asyncio.get_running_loop().create_task(self._write_events())
 
     async def disconnect(self, code: int) -> None:
-        if self.live_session_id is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self._writer is not None:
+            self._writer.cancel()
+        if self._hub is not None and self.live_session_id is not None:
+            await self._hub.unsubscribe(self.live_session_id, self)
 
     def _since_from_query(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -91,21 +115,63 @@ class SessionConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=text)
         self.last_seq = state.seq
 
-    # --- events from the channel layer --------------------------------------------------------
+    # --- events from the fan-out hub ----------------------------------------------------------
 
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        # Session events touch no ORM connection, so they skip Channels'
-        # per-message close_old_connections thread hop (a quarter of the cost
-        # of a broadcast under load).
-        if message["type"] == EVENT_MESSAGE_TYPE:
-            await self.session_event(message)
+    def offer(self, seq: int, audience: frozenset[str], text: str) -> None:
+        """Called by the hub for every event of the session; never blocks."""
+        backlog = self._backlog
+        if not backlog and seq <= self.last_seq:
+            return  # a duplicate
+        if (
+            not backlog
+            and seq == self.last_seq + 1
+            and not self._resync
+            and self._writer is not None
+            and self.audiences.isdisjoint(audience)
+        ):
+            # In order and not for us: nothing to send, no task to wake.
+            self.last_seq = seq
             return
-        await super().dispatch(message)
+        if len(backlog) >= self._backlog_limit:
+            # Too far behind: drop what waits and resynchronise from the log,
+            # exactly as a client reconnecting with ``since`` would.
+            backlog.clear()
+            self._resync = True
+        else:
+            backlog.append((seq, audience, text))
+        self._wake()
 
-    async def session_event(self, message: dict[str, Any]) -> None:
-        if self.live_session_id is None:
-            return
-        seq = message["seq"]
+    def _wake(self) -> None:
+        wakeup = self._wakeup
+        if wakeup is not None and not wakeup.done():
+            wakeup.set_result(None)
+
+    async def _write_events(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._handling or not (self._backlog or self._resync):
+                self._wakeup = loop.create_future()
+                await self._wakeup
+                continue
+            try:
+                if self._resync:
+                    self._resync = False
+                    self._backlog.clear()
+                    await self._catch_up(self.last_seq)
+                    continue
+                seq, audience, text = self._backlog.popleft()
+                await self.session_event(seq, audience, text)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # A failed repair (say, the database away for a moment): try
+                # again from the log rather than skip anything.
+                logger.exception("delivering events of session %s failed", self.live_session_id)
+                self._resync = True
+                await asyncio.sleep(1)
+
+    async def session_event(self, seq: int, audience: frozenset[str], text: str) -> None:
+        assert self.live_session_id is not None
         if seq <= self.last_seq:
             return
         if seq > self.last_seq + 1:
@@ -120,11 +186,11 @@ class SessionConsumer(AsyncWebsocketConsumer):
             if missed is None:
                 await self._catch_up(None)
                 return
-            for text in missed:
-                await self.send(text_data=text)
+            for missed_text in missed:
+                await self.send(text_data=missed_text)
         self.last_seq = seq
-        if self.audiences.intersection(message["audience"]):
-            await self.send(text_data=message["text"])
+        if not self.audiences.isdisjoint(audience):
+            await self.send(text_data=text)
 
     # --- messages from the client -----------------------------------------------------------------
 
@@ -150,12 +216,15 @@ class SessionConsumer(AsyncWebsocketConsumer):
             return
         client_id = message.get("client_id")
         client_id = client_id if isinstance(client_id, str) and len(client_id) <= 64 else None
-        handler = self._handlers().get(message["type"])
+        handler = self._handler_table.get(message["type"])
         if handler is None:
             await self._send_error(
                 "unknown_type", f"Unknown message type {message['type']!r}.", client_id
             )
             return
+        # Events that arrive meanwhile wait until the reply is sent, so a client
+        # hears the ack before the events its own action caused.
+        self._handling += 1
         try:
             await handler(message)
         except TownhallError as exc:
@@ -165,8 +234,21 @@ class SessionConsumer(AsyncWebsocketConsumer):
             await self._send_error(
                 "internal_error", "Something went wrong on our side; nothing was saved.", client_id
             )
+        finally:
+            self._handling -= 1
+            self._wake()
 
-    def _handlers(self) -> dict[str, Handler]:
+    @functools.cached_property
+    def _handler_table(self) -> dict[str, Handler]:
+        """This socket's message handlers: the session's own, then those other
+        apps register in ``TOWNHALL_SOCKET_HANDLERS`` (``handler(consumer, message)``)."""
+        table = self._own_handlers()
+        for dotted in settings.TOWNHALL_SOCKET_HANDLERS:
+            for name, handler in import_string(dotted).items():
+                table[name] = functools.partial(handler, self)
+        return table
+
+    def _own_handlers(self) -> dict[str, Handler]:
         return {
             "question.ask": self._question_ask,
             "question.edit": self._question_edit,

@@ -213,6 +213,9 @@ if _model_dir:
         },
     )
 
+# Client message handlers that other apps add to the session WebSocket.
+TOWNHALL_SOCKET_HANDLERS = ["juries.handlers.HANDLERS"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,1 @@
+"""Load benchmark for Townhall (``make bench``); see docs/scaling.md."""

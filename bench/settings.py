@@ -1,0 +1,12 @@
+"""Settings of the product's daphne processes under the benchmark.
+
+The project's settings, with a throwaway key; everything else (DATABASE_URL,
+REDIS_URL, TOWNHALL_*) comes from the environment that ``bench.run`` sets.
+"""
+
+import os
+
+# This key protects nothing: benchmark data only.
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+
+from townhall.settings import *  # noqa: F403
