@@ -93,7 +93,10 @@ _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
-            _database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
+            _database_url,
+            # Reusing connections matters: a fresh PostgreSQL connection per
+            # database call made each vote cost ~16 ms of CPU under load.
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         )
     }
 else:
