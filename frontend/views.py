@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -19,9 +20,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from frontend.texts import ERROR_TEXTS, error_text, reason_labels
 from moderation.reasons import ReasonCode, reason_label
 from moderation.selectors import transparency_report
 from sessions import selectors, services
@@ -41,11 +45,23 @@ def _actor(request: HttpRequest, live_session: LiveSession) -> Actor:
     )
 
 
+def _same_site_referer(request: HttpRequest) -> str:
+    referer = request.headers.get("Referer", "")
+    allowed = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return referer if allowed else ""
+
+
 def _error_page(request: HttpRequest, exc: TownhallError) -> HttpResponse:
     return render(
         request,
         "frontend/error.html",
-        {"code": exc.code, "message": exc.message},
+        {
+            "code": exc.code,
+            "message": error_text(exc.code, exc.message),
+            "back": _same_site_referer(request),
+        },
         status=exc.http_status,
     )
 
@@ -63,7 +79,10 @@ def _page_context(live_session: LiveSession, actor: Actor, **extra: Any) -> dict
         "live_session": live_session,
         "actor": actor,
         "ws_path": f"/ws/sessions/{live_session.code}/",
+        # Reasons a moderator may give, and every code's label (also for the live client).
         "reasons": [(c.value, c.label) for c in ReasonCode],
+        "reason_labels": reason_labels(),
+        "error_texts": {code: str(text) for code, text in ERROR_TEXTS.items()},
         **extra,
     }
 
@@ -104,8 +123,6 @@ def session_page(request: HttpRequest, code: str) -> HttpResponse:
         if actor.participant
         else set()
     )
-    for question in mine:
-        question.reason_label = reason_label(question.reason_code)  # type: ignore[attr-defined]
     return render(
         request,
         "frontend/session.html",
@@ -118,6 +135,8 @@ def session_page(request: HttpRequest, code: str) -> HttpResponse:
             sort=sort,
             stage=live_session.on_stage,
             client_id=uuid.uuid4().hex,
+            editable=("pending", "needs_edit", "rejected"),
+            appealable=("rejected", "hidden"),
         ),
     )
 
@@ -154,7 +173,11 @@ def ask(request: HttpRequest, code: str) -> HttpResponse:
         )
     except TownhallError as exc:
         return _error_page(request, exc)
-    messages.success(request, str(question.get_status_display()))
+    messages.success(
+        request,
+        gettext("Your question was received: %(status)s")
+        % {"status": question.get_status_display()},
+    )
     return redirect(reverse("frontend:session", args=[live_session.code]) + "#mine")
 
 
@@ -189,6 +212,11 @@ def _staff_page(request: HttpRequest, code: str, template: str, allowed: str) ->
             live_session,
             actor,
             queue=list(selectors.questions_pending(live_session=live_session)),
+            appeals=(
+                list(selectors.questions_appealed(live_session=live_session))
+                if actor.can_moderate
+                else []
+            ),
             questions=list(selectors.questions_published(live_session=live_session)),
             stage=live_session.on_stage,
         ),
@@ -218,6 +246,171 @@ def moderate_decide(request: HttpRequest, code: str, question_id: int) -> HttpRe
     except TownhallError as exc:
         return _error_page(request, exc)
     return redirect("frontend:moderate", code=live_session.code)
+
+
+# --- the no-JavaScript forms for the remaining actions --------------------------------
+# Each calls exactly one service (which checks the actor's right again), needs the
+# CSRF token like every POST, and redirects back to the page it came from.
+
+CONSOLES = {"moderate": "frontend:moderate", "official": "frontend:official"}
+
+
+def _form_action(
+    request: HttpRequest,
+    code: str,
+    run: Callable[[LiveSession, Actor], Any],
+    *,
+    to: str,
+    anchor: str = "",
+) -> HttpResponse:
+    try:
+        live_session, actor = _session_or_error(request, code)
+        run(live_session, actor)
+    except TownhallError as exc:
+        return _error_page(request, exc)
+    messages.success(request, gettext("Done."))
+    return redirect(reverse(to, args=[live_session.code]) + anchor)
+
+
+def _console(request: HttpRequest) -> str:
+    """Back to the console the form was on (``back``), the moderator's by default."""
+    return CONSOLES.get(request.POST.get("back", ""), "frontend:moderate")
+
+
+@require_POST
+@login_required
+def stage_form(request: HttpRequest, code: str, question_id: int | None = None) -> HttpResponse:
+    """Put a published question on stage; without an id, clear the stage."""
+    return _form_action(
+        request,
+        code,
+        lambda s, actor: services.stage_show(
+            actor=actor, live_session_id=s.pk, question_id=question_id
+        ),
+        to="frontend:moderate",
+    )
+
+
+@require_POST
+@login_required
+def mark_answered_form(request: HttpRequest, code: str, question_id: int) -> HttpResponse:
+    return _form_action(
+        request,
+        code,
+        lambda s, actor: services.question_mark_answered(
+            actor=actor, live_session_id=s.pk, question_id=question_id
+        ),
+        to=_console(request),
+        anchor=f"#q{question_id}",
+    )
+
+
+@require_POST
+@login_required
+def merge_form(request: HttpRequest, code: str, question_id: int) -> HttpResponse:
+    return _form_action(
+        request,
+        code,
+        lambda s, actor: services.question_merge(
+            actor=actor,
+            live_session_id=s.pk,
+            question_id=question_id,
+            into_question_id=request.POST.get("into", ""),
+        ),
+        to="frontend:moderate",
+    )
+
+
+@require_POST
+@login_required
+def bulk_form(request: HttpRequest, code: str) -> HttpResponse:
+    return _form_action(
+        request,
+        code,
+        lambda s, actor: services.question_moderate_bulk(
+            actor=actor,
+            live_session_id=s.pk,
+            question_ids=request.POST.getlist("question_ids"),
+            decision=request.POST.get("decision", ""),
+            reason_code=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        ),
+        to="frontend:moderate",
+    )
+
+
+@require_POST
+@login_required
+def appeal_decide_form(request: HttpRequest, code: str, question_id: int) -> HttpResponse:
+    return _form_action(
+        request,
+        code,
+        lambda s, actor: services.appeal_decide(
+            actor=actor,
+            live_session_id=s.pk,
+            question_id=question_id,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+        ),
+        to="frontend:moderate",
+    )
+
+
+@require_POST
+@login_required
+def answer_form(request: HttpRequest, code: str, question_id: int) -> HttpResponse:
+    promise = request.POST.get("commitment", "").strip()
+    commitment = (
+        {"text": promise, "due_date": request.POST.get("due_date", "")} if promise else None
+    )
+    return _form_action(
+        request,
+        code,
+        lambda s, actor: services.answer_post(
+            actor=actor,
+            live_session_id=s.pk,
+            question_id=question_id,
+            text=request.POST.get("text", ""),
+            live=request.POST.get("live") in ("on", "1", "true"),
+            commitment=commitment,
+        ),
+        to="frontend:official",
+        anchor=f"#q{question_id}",
+    )
+
+
+@require_POST
+def edit_form(request: HttpRequest, code: str, question_id: int) -> HttpResponse:
+    """The author edits their own question (in review, sent back, or not published)."""
+    return _form_action(
+        request,
+        code,
+        lambda s, actor: services.question_edit(
+            actor=actor,
+            live_session_id=s.pk,
+            question_id=question_id,
+            text=request.POST.get("text", ""),
+        ),
+        to="frontend:session",
+        anchor="#mine",
+    )
+
+
+@require_POST
+def appeal_form(request: HttpRequest, code: str, question_id: int) -> HttpResponse:
+    """The author appeals a rejection or hiding of their own question, once."""
+    return _form_action(
+        request,
+        code,
+        lambda s, actor: services.appeal_submit(
+            actor=actor,
+            live_session_id=s.pk,
+            question_id=question_id,
+            note=request.POST.get("note", ""),
+        ),
+        to="frontend:session",
+        anchor="#mine",
+    )
 
 
 @never_cache

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from juries.models import JuryDraw, JurySeat, Poll, SpeakerRequest
+from juries.models import (
+    Jury,
+    JuryDraw,
+    JuryMessage,
+    JuryRound,
+    JurySeat,
+    Poll,
+    Recommendation,
+    RecommendationDraft,
+    RecommendationResponse,
+    SpeakerRequest,
+)
 
 # Server → client events (logged, with ``seq``).
 JURY_DRAW_UPDATED = "jury.draw.updated"  # {draw}                                 public
@@ -22,8 +33,24 @@ POLL_TALLY = "poll.tally"  # {poll_id, counts, ballots}                         
 POLL_CLOSED = "poll.closed"  # {poll}                                            public
 SPEAKERS_UPDATED = "speakers.updated"  # {queue, floor}                          public
 
-# Reply (not logged) to the ``juries.state`` client message.
+# The jury room. "jury" = ``moderators`` + ``participant:<id>`` of each seated juror,
+# computed when the event is logged (``juries.services.jury_audience``).
+JURY_ROOM_UPDATED = "jury.room.updated"  # {room}                                 jury
+JURY_ROUND_STARTED = "jury.round.started"  # {round}                              jury
+JURY_ROUND_ENDED = "jury.round.ended"  # {round}                                  jury
+JURY_MESSAGE_PUBLISHED = "jury.message.published"  # {message}                   jury
+JURY_MESSAGE_HELD = "jury.message.held"  # {message (private)}                    moderators
+JURY_MESSAGE_UPDATED = "jury.message.updated"  # {message (private)}              author (+mods)
+JURY_DRAFT_SAVED = "jury.draft.saved"  # {draft}                                  jury
+JURY_VOTE_OPENED = "jury.vote.opened"  # {recommendation}                         jury
+JURY_VOTE_CAST = "jury.vote.cast"  # {recommendation_id, ballots}                 jury
+JURY_VOTE_CLOSED = "jury.vote.closed"  # {recommendation}                         jury
+JURY_RECOMMENDATION_ADOPTED = "jury.recommendation.adopted"  # {recommendation}   public
+JURY_RECOMMENDATION_RESPONDED = "jury.recommendation.responded"  # {recommendation} public
+
+# Replies (not logged) to the ``juries.state`` and ``jury.room.state`` client messages.
 JURIES_STATE = "juries.state"
+JURY_ROOM_STATE = "jury.room.state"
 
 
 def draw_payload(draw: JuryDraw) -> dict[str, Any]:
@@ -105,6 +132,111 @@ def speakers_payload(queue: list[SpeakerRequest], floor: SpeakerRequest | None) 
         "queue": [speaker_payload(r) for r in queue],
         "floor": floor_payload(floor) if floor is not None else None,
     }
+
+
+def room_payload(jury: Jury) -> dict[str, Any]:
+    return {
+        "agenda": jury.room_agenda,
+        "briefings": jury.briefings,
+        "threshold": jury.adoption_threshold,
+        "quorum": jury.quorum,
+    }
+
+
+def round_payload(round_: JuryRound) -> dict[str, Any]:
+    """Clients count down to ``started_at + seconds`` (server time)."""
+    return {
+        "id": round_.pk,
+        "number": round_.number,
+        "title": round_.title,
+        "started_at": _iso(round_.started_at),
+        "seconds": round_.seconds,
+        "ended_at": _iso(round_.ended_at),
+    }
+
+
+def message_payload(message: JuryMessage, *, private: bool = False) -> dict[str, Any]:
+    """``private`` adds the screening reason: only for the author and moderators."""
+    return {
+        "id": message.pk,
+        "parent_id": message.parent_id,
+        "author": {
+            "participant_id": message.author_id,
+            "display_name": message.display_name,
+            "facilitator": message.author_id is None,
+        },
+        "text": message.text,
+        "language": message.language,
+        "status": message.status,
+        "reason": (
+            {"code": message.reason_code, "note": message.reason_note}
+            if private and message.reason_code
+            else None
+        ),
+        "created_at": _iso(message.created_at),
+        "published_at": _iso(message.published_at),
+    }
+
+
+def draft_payload(draft: RecommendationDraft) -> dict[str, Any]:
+    return {
+        "id": draft.pk,
+        "version": draft.version,
+        "text": draft.text,
+        "note": draft.note,
+        "author": {"participant_id": draft.author_id, "display_name": draft.display_name},
+        "created_at": _iso(draft.created_at),
+    }
+
+
+def response_payload(response: RecommendationResponse) -> dict[str, Any]:
+    return {
+        "id": response.pk,
+        "official": response.official_name,
+        "text": response.text,
+        "commitment": (
+            {
+                "text": response.commitment,
+                "status": response.commitment_status,
+                "due_date": _iso(response.due_date),
+                "completed_date": _iso(response.completed_date),
+            }
+            if response.commitment_status != RecommendationResponse.CommitmentStatus.NONE
+            else None
+        ),
+        "created_at": _iso(response.created_at),
+        "updated_at": _iso(response.updated_at),
+    }
+
+
+def recommendation_payload(
+    recommendation: Recommendation, *, with_response: bool = False
+) -> dict[str, Any]:
+    """Counts are ``null`` while the vote is open (only the number of ballots shows)."""
+    closed = recommendation.status != Recommendation.Status.VOTING
+    payload: dict[str, Any] = {
+        "id": recommendation.pk,
+        "version": recommendation.draft.version,
+        "text": recommendation.text,
+        "status": recommendation.status,
+        "threshold": recommendation.threshold,
+        "quorum": recommendation.quorum,
+        "counts": (
+            {
+                "agree": recommendation.agree,
+                "disagree": recommendation.disagree,
+                "pass": recommendation.abstain,
+            }
+            if closed
+            else None
+        ),
+        "opened_at": _iso(recommendation.opened_at),
+        "closed_at": _iso(recommendation.closed_at),
+    }
+    if with_response:
+        response = RecommendationResponse.objects.filter(recommendation=recommendation).first()
+        payload["response"] = response_payload(response) if response is not None else None
+    return payload
 
 
 def _iso(value: Any) -> str | None:

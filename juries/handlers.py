@@ -140,6 +140,114 @@ async def floor_end(consumer: Any, message: dict[str, Any]) -> None:
     await consumer._ack(message, status="ended")
 
 
+async def jury_room_state(consumer: Any, message: dict[str, Any]) -> None:
+    state = await bridge.jury_room_state(
+        actor=consumer.actor, live_session_id=consumer.live_session_id
+    )
+    client_id = message.get("client_id")
+    state["client_id"] = client_id if isinstance(client_id, str) else None
+    await consumer.send(text_data=json.dumps(state, ensure_ascii=False))
+
+
+async def jury_round_start(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "seconds")
+    round_ = await bridge.jury_round_start(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        seconds=message["seconds"],
+        title=message.get("title", ""),
+    )
+    await consumer._ack(message, round_id=round_.pk, status="started")
+
+
+async def jury_round_end(consumer: Any, message: dict[str, Any]) -> None:
+    round_ = await bridge.jury_round_end(
+        actor=consumer.actor, live_session_id=consumer.live_session_id
+    )
+    await consumer._ack(message, round_id=round_.pk, status="ended")
+
+
+async def jury_message_post(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "text")
+    posted, _created = await bridge.jury_message_post(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        text=message["text"],
+        parent_id=message.get("parent_id"),
+        client_id=message.get("client_id") or "",
+    )
+    await consumer._ack(message, message_id=posted.pk, status=posted.status)
+
+
+async def jury_message_moderate(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "message_id", "decision")
+    decided = await bridge.jury_message_moderate(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        message_id=message["message_id"],
+        decision=message["decision"],
+        note=message.get("note", ""),
+    )
+    await consumer._ack(message, message_id=decided.pk, status=decided.status)
+
+
+async def jury_draft_save(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "text")
+    draft = await bridge.jury_draft_save(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        text=message["text"],
+        base_version=message.get("base_version"),
+        note=message.get("note", ""),
+    )
+    await consumer._ack(message, draft_id=draft.pk, version=draft.version, status="saved")
+
+
+async def jury_recommendation_finalise(consumer: Any, message: dict[str, Any]) -> None:
+    recommendation = await bridge.jury_recommendation_finalise(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        version=message.get("version"),
+    )
+    await consumer._ack(message, recommendation_id=recommendation.pk, status=recommendation.status)
+
+
+async def jury_recommendation_vote(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "recommendation_id", "choice")
+    vote = await bridge.jury_recommendation_vote(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        recommendation_id=message["recommendation_id"],
+        choice=message["choice"],
+    )
+    await consumer._ack(message, recommendation_id=vote.recommendation_id, status="voted")
+
+
+async def jury_recommendation_close(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "recommendation_id")
+    recommendation = await bridge.jury_recommendation_close(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        recommendation_id=message["recommendation_id"],
+    )
+    await consumer._ack(message, recommendation_id=recommendation.pk, status=recommendation.status)
+
+
+async def recommendation_respond(consumer: Any, message: dict[str, Any]) -> None:
+    _required(message, "recommendation_id", "text")
+    response = await bridge.recommendation_respond(
+        actor=consumer.actor,
+        live_session_id=consumer.live_session_id,
+        recommendation_id=message["recommendation_id"],
+        text=message["text"],
+        commitment=message.get("commitment", ""),
+        commitment_status=message.get("commitment_status", "none"),
+        due_date=message.get("due_date"),
+        completed_date=message.get("completed_date"),
+    )
+    await consumer._ack(message, response_id=response.pk, status="responded")
+
+
 HANDLERS: dict[str, Handler] = {
     "juries.state": juries_state,
     "jury.volunteer": jury_volunteer,
@@ -152,4 +260,14 @@ HANDLERS: dict[str, Handler] = {
     "speakers.order": speakers_order,
     "floor.grant": floor_grant,
     "floor.end": floor_end,
+    "jury.room.state": jury_room_state,
+    "jury.round.start": jury_round_start,
+    "jury.round.end": jury_round_end,
+    "jury.message.post": jury_message_post,
+    "jury.message.moderate": jury_message_moderate,
+    "jury.draft.save": jury_draft_save,
+    "jury.recommendation.finalise": jury_recommendation_finalise,
+    "jury.recommendation.vote": jury_recommendation_vote,
+    "jury.recommendation.close": jury_recommendation_close,
+    "recommendation.respond": recommendation_respond,
 }

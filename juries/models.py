@@ -22,6 +22,11 @@ class Jury(models.Model):
     size = models.PositiveIntegerField(default=12)
     alternate_count = models.PositiveIntegerField(default=6)
     volunteering_open = models.BooleanField(default=True)
+    # The jury room: what the organizer gives jurors to read, and the vote's rule.
+    room_agenda = models.TextField(blank=True)
+    briefings = models.JSONField(default=list)  # [{"title", "url", "text"}]
+    adoption_threshold = models.FloatField(default=0.5)  # agree / (agree + disagree)
+    quorum = models.PositiveIntegerField(null=True, blank=True)  # ballots; None: half the jurors
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -255,3 +260,185 @@ class SpeakerRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.display_name} ({self.status})"
+
+
+# --- the jury room ------------------------------------------------------------------------------
+
+
+class JuryRound(models.Model):
+    """A timed round of deliberation: ends at ``started_at + seconds`` (or earlier)."""
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200, blank=True)
+    seconds = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["jury", "number"], name="one_round_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"round {self.number} of jury {self.jury_id}"
+
+
+class JuryMessage(models.Model):
+    """A message in the room's threaded discussion, screened like a question."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Not published")
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="messages")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(  # a facilitator writing as themselves
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    display_name = models.CharField(max_length=150)
+    client_id = models.CharField(max_length=64, blank=True)
+    text = models.TextField()
+    original_text = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_note = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    screening = models.JSONField(default=dict)  # reasons and findings, for moderators
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="one_jury_message_per_client_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"jury message {self.pk} ({self.status})"
+
+
+class RecommendationDraft(models.Model):
+    """One version of the recommendation jurors draft together."""
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="drafts")
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    author = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    display_name = models.CharField(max_length=150)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version"]
+        constraints = [
+            models.UniqueConstraint(fields=["jury", "version"], name="one_draft_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"draft v{self.version} of jury {self.jury_id}"
+
+
+class Recommendation(models.Model):
+    """A draft the facilitator finalised for the vote, with its rule and outcome."""
+
+    class Status(models.TextChoices):
+        VOTING = "voting", _("Voting")
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="recommendations")
+    draft = models.ForeignKey(RecommendationDraft, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()  # frozen copy of the draft's text
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.VOTING)
+    threshold = models.FloatField()
+    quorum = models.PositiveIntegerField()
+    agree = models.PositiveIntegerField(default=0)
+    disagree = models.PositiveIntegerField(default=0)
+    abstain = models.PositiveIntegerField(default=0)  # "pass"
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"recommendation {self.pk} ({self.status})"
+
+
+class RecommendationVote(models.Model):
+    class Choice(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        DISAGREE = "disagree", _("Disagree")
+        PASS = "pass", _("Pass")
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="votes"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField(max_length=16, choices=Choice.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "participant"], name="one_vote_per_juror"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.choice} on recommendation {self.recommendation_id}"
+
+
+class RecommendationResponse(models.Model):
+    """An official's formal response to an adopted recommendation, and the
+    commitment in it, tracked publicly in the session archive."""
+
+    class CommitmentStatus(models.TextChoices):
+        NONE = "none", _("No commitment")
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, related_name="response"
+    )
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    official_name = models.CharField(max_length=150)
+    text = models.TextField()
+    commitment = models.TextField(blank=True)
+    commitment_status = models.CharField(
+        max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.NONE
+    )
+    due_date = models.DateField(null=True, blank=True)
+    completed_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"response to recommendation {self.recommendation_id}"

@@ -8,12 +8,15 @@ raises domain errors from ``sessions.errors``.
 
 from __future__ import annotations
 
+import datetime
 import logging
+import math
 import re
 import secrets
 import threading
 import time
 from collections import Counter
+from fractions import Fraction
 from functools import partial
 from typing import Any
 
@@ -26,20 +29,28 @@ from juries import events, sortition
 from juries.models import (
     Jury,
     JuryDraw,
+    JuryMessage,
     JuryQuota,
+    JuryRound,
     JurySeat,
     JuryVolunteer,
     Poll,
     PollBallot,
     PollOption,
+    Recommendation,
+    RecommendationDraft,
+    RecommendationResponse,
+    RecommendationVote,
     SpeakerRequest,
 )
 from juries.tally import poll_tally_coalescer
 from moderation.sanitize import sanitize_text
+from moderation.screening import ScreeningRequest, screen_question
 from sessions import events as session_events
 from sessions.actors import Actor
 from sessions.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sessions.models import LiveSession, SessionEvent, SessionRole
+from sessions.models import LiveSession, Participant, SessionEvent, SessionRole
+from sessions.ratelimit import rate_limit_hit
 from sessions.services.log import emit, lock_session, require_live, require_not_ended
 
 logger = logging.getLogger(__name__)
@@ -891,3 +902,599 @@ def floor_end(*, actor: Actor, live_session_id: int) -> None:
     if not _end_floor(live_session):
         raise Conflict("Nobody has the floor.", code="floor_empty")
     _speakers_emit(live_session)
+
+
+# --- the jury room ------------------------------------------------------------------------------
+#
+# Members: the seated jurors (participants with an accepted juror seat) and the
+# facilitators (the session's moderators and organizers). Every room event goes
+# to ``jury_audience``: ``moderators`` plus ``participant:<id>`` of each seated
+# juror at the time it is logged, so nobody else's socket ever receives it.
+
+BRIEFINGS_MAX = 20
+DRAFT_MAX_CHARS = 5000
+ROUND_SECONDS = (30, 4 * 3600)
+CHOICES = {"agree", "disagree", "pass"}
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+def seated_jurors(jury: Jury) -> list[Participant]:
+    """Participants holding an accepted juror seat of this jury's finished draw."""
+    return list(
+        Participant.objects.filter(
+            jury_volunteerings__seats__draw__jury=jury,
+            jury_volunteerings__seats__draw__status=JuryDraw.Status.DONE,
+            jury_volunteerings__seats__kind=JurySeat.Kind.JUROR,
+            jury_volunteerings__seats__status=JurySeat.Status.ACCEPTED,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def jury_audience(jury: Jury) -> list[str]:
+    return [session_events.MODERATORS] + [
+        session_events.participant_audience(p.pk) for p in seated_jurors(jury)
+    ]
+
+
+def is_seated_juror(jury: Jury, actor: Actor) -> bool:
+    return actor.participant is not None and any(
+        p.pk == actor.participant.pk for p in seated_jurors(jury)
+    )
+
+
+def _room_jury(live_session: LiveSession) -> Jury:
+    jury = Jury.objects.filter(live_session=live_session).first()
+    if jury is None:
+        raise NotFound("This session has no jury.", code="jury_not_configured")
+    return jury
+
+
+def _require_member(jury: Jury, actor: Actor) -> None:
+    if actor.can_moderate or is_seated_juror(jury, actor):
+        return
+    raise Forbidden("Only the jurors and the facilitator may use the jury room.", code="not_juror")
+
+
+def _require_juror(jury: Jury, actor: Actor) -> Participant:
+    if actor.participant is None or not is_seated_juror(jury, actor):
+        raise Forbidden("Only seated jurors may do that.", code="not_juror")
+    return actor.participant
+
+
+def _name(actor: Actor) -> str:
+    if actor.participant is not None:
+        return str(actor.participant.display_name)
+    user = actor.user_or_none
+    if user is None:
+        return "Facilitator"
+    return str(user.get_full_name() or user.get_username())
+
+
+def _room_text(value: Any, *, limit: int, code: str, blank: bool = False) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput("Text must be a string.", code=code)
+    if len(value) > limit * 4:
+        raise InvalidInput(f"At most {limit} characters.", code=code)
+    clean = sanitize_text(value) if value.strip() else ""
+    if (not clean and not blank) or len(clean) > limit:
+        raise InvalidInput(f"Write 1 to {limit} characters.", code=code)
+    return clean
+
+
+def _clean_briefings(raw: Any) -> list[dict[str, str]]:
+    if not isinstance(raw, list) or len(raw) > BRIEFINGS_MAX:
+        raise InvalidInput(f"briefings is a list of at most {BRIEFINGS_MAX}.", code="invalid_room")
+    cleaned = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise InvalidInput("Each briefing is an object.", code="invalid_room")
+        url = item.get("url") or ""
+        if url and (not isinstance(url, str) or not re.match(r"^https?://\S{1,2000}$", url)):
+            raise InvalidInput(
+                "Briefing links start with http:// or https://.", code="invalid_room"
+            )
+        cleaned.append(
+            {
+                "title": _room_text(item.get("title"), limit=200, code="invalid_room"),
+                "url": url,
+                "text": _room_text(
+                    item.get("text") or "", limit=DRAFT_MAX_CHARS, code="invalid_room", blank=True
+                ),
+            }
+        )
+    return cleaned
+
+
+@transaction.atomic
+def jury_room_configure(
+    *,
+    actor: Actor,
+    live_session_id: int,
+    agenda: Any,
+    briefings: Any = (),
+    threshold: Any = 0.5,
+    quorum: Any = None,
+) -> Jury:
+    """The organizer sets the room's agenda, briefing documents and the vote's rule."""
+    actor.require_organizer()
+    live_session = lock_session(live_session_id)
+    require_not_ended(live_session)
+    jury = _room_jury(live_session)
+    if isinstance(threshold, int) and not isinstance(threshold, bool):
+        threshold = float(threshold)
+    if not isinstance(threshold, float) or not 0 < threshold <= 1:
+        raise InvalidInput("threshold is a number above 0 and at most 1.", code="invalid_room")
+    if quorum is not None:
+        quorum = _int(quorum, name="quorum", code="invalid_room", low=1, high=MAX_JURY_SIZE)
+    if jury.recommendations.filter(status=Recommendation.Status.VOTING).exists():
+        raise Conflict("A vote is open; change the rule after it closes.", code="vote_open")
+    jury.room_agenda = _room_text(agenda, limit=DRAFT_MAX_CHARS, code="invalid_room", blank=True)
+    jury.briefings = _clean_briefings(list(briefings))
+    jury.adoption_threshold, jury.quorum = threshold, quorum
+    jury.save()
+    emit(
+        live_session,
+        events.JURY_ROOM_UPDATED,
+        {"room": events.room_payload(jury)},
+        jury_audience(jury),
+    )
+    return jury
+
+
+def _open_round(jury: Jury) -> JuryRound | None:
+    return jury.rounds.filter(ended_at__isnull=True).order_by("-number").first()
+
+
+def _end_round(live_session: LiveSession, jury: Jury, round_: JuryRound) -> None:
+    ends = round_.started_at + datetime.timedelta(seconds=round_.seconds)
+    round_.ended_at = min(timezone.now(), ends)
+    round_.save(update_fields=["ended_at"])
+    emit(
+        live_session,
+        events.JURY_ROUND_ENDED,
+        {"round": events.round_payload(round_)},
+        jury_audience(jury),
+    )
+
+
+@transaction.atomic
+def jury_round_start(
+    *, actor: Actor, live_session_id: int, seconds: Any, title: Any = ""
+) -> JuryRound:
+    """The facilitator starts a timed round; an unfinished one ends now."""
+    actor.require_moderator()
+    live_session = lock_session(live_session_id)
+    require_not_ended(live_session)
+    jury = _room_jury(live_session)
+    low, high = ROUND_SECONDS
+    seconds = _int(seconds, name="seconds", code="invalid_seconds", low=low, high=high)
+    clean_title = _room_text(title or "", limit=200, code="invalid_round", blank=True)
+    previous = _open_round(jury)
+    if previous is not None:
+        _end_round(live_session, jury, previous)
+    last = jury.rounds.aggregate(m=Max("number"))["m"] or 0
+    round_ = JuryRound.objects.create(
+        jury=jury,
+        number=last + 1,
+        title=clean_title,
+        seconds=seconds,
+        started_at=timezone.now(),
+        started_by=actor.user_or_none,
+    )
+    emit(
+        live_session,
+        events.JURY_ROUND_STARTED,
+        {"round": events.round_payload(round_)},
+        jury_audience(jury),
+    )
+    return round_
+
+
+@transaction.atomic
+def jury_round_end(*, actor: Actor, live_session_id: int) -> JuryRound:
+    actor.require_moderator()
+    live_session = lock_session(live_session_id)
+    require_not_ended(live_session)
+    jury = _room_jury(live_session)
+    round_ = _open_round(jury)
+    if round_ is None:
+        raise Conflict("No round is running.", code="no_round")
+    _end_round(live_session, jury, round_)
+    return round_
+
+
+_MESSAGE_STATUS = {
+    "publish": JuryMessage.Status.PUBLISHED,
+    "hold": JuryMessage.Status.PENDING,
+    "reject": JuryMessage.Status.REJECTED,
+}
+
+
+def _announce_message(live_session: LiveSession, jury: Jury, message: JuryMessage) -> None:
+    """Like questions: published → the room; held → facilitators (and the author
+    sees it in review); rejected → the author, with the reason."""
+    if message.status == JuryMessage.Status.PUBLISHED:
+        payload = {"message": events.message_payload(message)}
+        emit(live_session, events.JURY_MESSAGE_PUBLISHED, payload, jury_audience(jury))
+        return
+    private = {"message": events.message_payload(message, private=True)}
+    if message.status == JuryMessage.Status.PENDING:
+        held = {"message": {**private["message"], "screening": message.screening}}
+        emit(live_session, events.JURY_MESSAGE_HELD, held, [session_events.MODERATORS])
+    if message.author_id is not None:
+        author = session_events.participant_audience(message.author_id)
+        emit(live_session, events.JURY_MESSAGE_UPDATED, private, [author])
+
+
+@transaction.atomic
+def jury_message_post(
+    *,
+    actor: Actor,
+    live_session_id: int,
+    text: Any,
+    parent_id: Any = None,
+    client_id: Any = "",
+) -> tuple[JuryMessage, bool]:
+    """A juror (screened like a question) or the facilitator (published as is)
+    writes in the room; returns the message and whether it was created now
+    (idempotent on ``client_id``)."""
+    if client_id and (not isinstance(client_id, str) or not _CLIENT_ID.match(client_id)):
+        raise InvalidInput("client_id: 1-64 letters, digits or _ . : -", code="invalid_client_id")
+    if client_id and actor.participant is not None:
+        existing = JuryMessage.objects.filter(author=actor.participant, client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+    clean = _room_text(text, limit=settings.TOWNHALL_QUESTION_MAX_CHARS, code="invalid_text")
+    live_session = LiveSession.objects.get(pk=live_session_id)
+    require_not_ended(live_session)
+    jury = _room_jury(live_session)
+    _require_member(jury, actor)
+    juror = actor.participant if is_seated_juror(jury, actor) else None
+    screening = None
+    if juror is not None:
+        rate_limit_hit(
+            scope="jury_message",
+            key=str(juror.pk),
+            limit=settings.TOWNHALL_ASK_RATE,
+            message="You are writing very fast; wait a minute before the next message.",
+        )
+        earlier = JuryMessage.objects.filter(author=juror).order_by("-created_at")
+        # Screening may take a classifier's timeout: before the session lock.
+        screening = screen_question(
+            ScreeningRequest(
+                text=clean,
+                moderation_mode=live_session.moderation_mode,
+                agenda=jury.room_agenda or live_session.agenda,
+                recent=tuple(earlier.values_list("text", "created_at")[:10]),
+                now=timezone.now(),
+            )
+        )
+    live_session = lock_session(live_session_id)
+    require_not_ended(live_session)
+    parent = None
+    if parent_id is not None:
+        parent = JuryMessage.objects.filter(
+            pk=_id(parent_id, code="invalid_parent"),
+            jury=jury,
+            status=JuryMessage.Status.PUBLISHED,
+        ).first()
+        if parent is None:
+            raise NotFound("No such message to reply to.", code="message_not_found")
+    message = JuryMessage(
+        jury=jury,
+        parent=parent,
+        author=juror,
+        user=actor.user_or_none if juror is None else None,
+        display_name=_name(actor),
+        client_id=client_id if juror is not None else "",
+        text=clean,
+        original_text=text,
+    )
+    if screening is None:
+        message.status, message.published_at = JuryMessage.Status.PUBLISHED, timezone.now()
+    else:
+        message.status = _MESSAGE_STATUS[screening.outcome]
+        reason = screening.primary_reason
+        if reason is not None and message.status != JuryMessage.Status.PUBLISHED:
+            message.reason_code = reason.code
+        message.language = screening.language
+        message.screening = {
+            "outcome": screening.outcome,
+            "reasons": [{"code": r.code, "stage": r.stage} for r in screening.reasons],
+        }
+        if message.status == JuryMessage.Status.PUBLISHED:
+            message.published_at = timezone.now()
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return JuryMessage.objects.get(author=juror, client_id=client_id), False
+    _announce_message(live_session, jury, message)
+    return message, True
+
+
+@transaction.atomic
+def jury_message_moderate(
+    *, actor: Actor, live_session_id: int, message_id: Any, decision: Any, note: Any = ""
+) -> JuryMessage:
+    """The facilitator approves or rejects a held message."""
+    actor.require_moderator()
+    if decision not in ("approve", "reject"):
+        raise InvalidInput("decision is approve or reject.", code="invalid_decision")
+    live_session = lock_session(live_session_id)
+    require_not_ended(live_session)
+    jury = _room_jury(live_session)
+    message = (
+        JuryMessage.objects.select_for_update()
+        .filter(pk=_id(message_id, code="invalid_message_id"), jury=jury)
+        .first()
+    )
+    if message is None:
+        raise NotFound("No such message in this room.", code="message_not_found")
+    if message.status != JuryMessage.Status.PENDING:
+        raise Conflict("This message is not in review.", code="already_decided")
+    if decision == "approve":
+        message.status, message.published_at = JuryMessage.Status.PUBLISHED, timezone.now()
+        message.reason_code = message.reason_note = ""
+    else:
+        message.status = JuryMessage.Status.REJECTED
+        message.reason_code = "moderator"
+        message.reason_note = _room_text(note or "", limit=500, code="invalid_note", blank=True)
+    message.save()
+    if message.status == JuryMessage.Status.PUBLISHED:
+        payload = {"message": events.message_payload(message)}
+        emit(live_session, events.JURY_MESSAGE_PUBLISHED, payload, jury_audience(jury))
+    else:
+        audience = [session_events.MODERATORS]
+        if message.author_id is not None:
+            audience.append(session_events.participant_audience(message.author_id))
+        private = {"message": events.message_payload(message, private=True)}
+        emit(live_session, events.JURY_MESSAGE_UPDATED, private, audience)
+    return message
+
+
+def _voting(jury: Jury) -> Recommendation | None:
+    return jury.recommendations.filter(status=Recommendation.Status.VOTING).first()
+
+
+@transaction.atomic
+def jury_draft_save(
+    *,
+    actor: Actor,
+    live_session_id: int,
+    text: Any,
+    base_version: Any = None,
+    note: Any = "",
+) -> RecommendationDraft:
+    """A juror or the facilitator saves a new version of the recommendation.
+
+    ``base_version`` is the version the writer started from: when someone saved
+    another version meanwhile, the save is refused (``draft_outdated``) so nobody
+    overwrites another's words unseen.
+    """
+    clean = _room_text(text, limit=DRAFT_MAX_CHARS, code="invalid_text")
+    clean_note = _room_text(note or "", limit=300, code="invalid_text", blank=True)
+    live_session = lock_session(live_session_id)
+    require_not_ended(live_session)
+    jury = _room_jury(live_session)
+    _require_member(jury, actor)
+    if _voting(jury) is not None:
+        raise Conflict("A vote is open; drafting resumes after it.", code="vote_open")
+    latest = jury.drafts.aggregate(m=Max("version"))["m"] or 0
+    if base_version is not None and _id(base_version, code="invalid_version") != latest:
+        raise Conflict(
+            f"Version {latest} was saved meanwhile; start from it.", code="draft_outdated"
+        )
+    juror = actor.participant if is_seated_juror(jury, actor) else None
+    draft = RecommendationDraft.objects.create(
+        jury=jury,
+        version=latest + 1,
+        text=clean,
+        author=juror,
+        user=actor.user_or_none if juror is None else None,
+        display_name=_name(actor),
+        note=clean_note,
+    )
+    emit(
+        live_session,
+        events.JURY_DRAFT_SAVED,
+        {"draft": events.draft_payload(draft)},
+        jury_audience(jury),
+    )
+    return draft
+
+
+def _quorum(jury: Jury) -> int:
+    return jury.quorum or max(1, math.ceil(len(seated_jurors(jury)) / 2))
+
+
+@transaction.atomic
+def jury_recommendation_finalise(
+    *, actor: Actor, live_session_id: int, version: Any = None
+) -> Recommendation:
+    """The facilitator puts a draft (the latest by default) to the jurors' vote."""
+    actor.require_moderator()
+    live_session = lock_session(live_session_id)
+    require_not_ended(live_session)
+    jury = _room_jury(live_session)
+    if _voting(jury) is not None:
+        raise Conflict("A vote is open already.", code="vote_open")
+    drafts = jury.drafts.order_by("-version")
+    if version is not None:
+        drafts = drafts.filter(version=_id(version, code="invalid_version"))
+    draft = drafts.first()
+    if draft is None:
+        raise NotFound("No such draft.", code="draft_not_found")
+    recommendation = Recommendation.objects.create(
+        jury=jury,
+        draft=draft,
+        text=draft.text,
+        threshold=jury.adoption_threshold,
+        quorum=_quorum(jury),
+        finalised_by=actor.user_or_none,
+    )
+    emit(
+        live_session,
+        events.JURY_VOTE_OPENED,
+        {"recommendation": events.recommendation_payload(recommendation)},
+        jury_audience(jury),
+    )
+    return recommendation
+
+
+def _recommendation_for_update(jury: Jury, recommendation_id: Any) -> Recommendation:
+    recommendation = (
+        Recommendation.objects.select_for_update()
+        .select_related("draft")
+        .filter(pk=_id(recommendation_id, code="invalid_recommendation_id"), jury=jury)
+        .first()
+    )
+    if recommendation is None:
+        raise NotFound("No such recommendation.", code="recommendation_not_found")
+    return recommendation
+
+
+@transaction.atomic
+def jury_recommendation_vote(
+    *, actor: Actor, live_session_id: int, recommendation_id: Any, choice: Any
+) -> RecommendationVote:
+    """A seated juror votes once: agree, disagree or pass."""
+    if choice not in CHOICES:
+        raise InvalidInput("choice is agree, disagree or pass.", code="invalid_vote")
+    live_session = lock_session(live_session_id)
+    require_not_ended(live_session)
+    jury = _room_jury(live_session)
+    juror = _require_juror(jury, actor)
+    recommendation = _recommendation_for_update(jury, recommendation_id)
+    if recommendation.status != Recommendation.Status.VOTING:
+        raise Conflict("This vote has closed.", code="vote_closed")
+    try:
+        with transaction.atomic():
+            vote = RecommendationVote.objects.create(
+                recommendation=recommendation, participant=juror, choice=choice
+            )
+    except IntegrityError:
+        raise Conflict("You have already voted.", code="already_voted") from None
+    emit(
+        live_session,
+        events.JURY_VOTE_CAST,
+        {"recommendation_id": recommendation.pk, "ballots": recommendation.votes.count()},
+        jury_audience(jury),
+    )
+    return vote
+
+
+def recommendation_adopted(
+    *, agree: int, disagree: int, ballots: int, threshold: float, quorum: int
+) -> bool:
+    """Adopted when the quorum of ballots (passes count) is met and
+    agree / (agree + disagree) reaches the threshold (exact arithmetic)."""
+    if ballots < quorum or agree + disagree == 0:
+        return False
+    return Fraction(agree, agree + disagree) >= Fraction(threshold).limit_denominator(10_000)
+
+
+@transaction.atomic
+def jury_recommendation_close(
+    *, actor: Actor, live_session_id: int, recommendation_id: Any
+) -> Recommendation:
+    """The facilitator closes the vote; an adopted recommendation goes on stage
+    (a public ``jury.recommendation.adopted``) and awaits the official's response."""
+    actor.require_moderator()
+    live_session = lock_session(live_session_id)
+    require_not_ended(live_session)
+    jury = _room_jury(live_session)
+    recommendation = _recommendation_for_update(jury, recommendation_id)
+    if recommendation.status != Recommendation.Status.VOTING:
+        raise Conflict("This vote has closed already.", code="vote_closed")
+    counts = Counter(recommendation.votes.values_list("choice", flat=True))
+    recommendation.agree = counts["agree"]
+    recommendation.disagree = counts["disagree"]
+    recommendation.abstain = counts["pass"]
+    adopted = recommendation_adopted(
+        agree=recommendation.agree,
+        disagree=recommendation.disagree,
+        ballots=sum(counts.values()),
+        threshold=recommendation.threshold,
+        quorum=recommendation.quorum,
+    )
+    recommendation.status = (
+        Recommendation.Status.ADOPTED if adopted else Recommendation.Status.NOT_ADOPTED
+    )
+    recommendation.closed_at = timezone.now()
+    recommendation.save()
+    payload = {"recommendation": events.recommendation_payload(recommendation)}
+    emit(live_session, events.JURY_VOTE_CLOSED, payload, jury_audience(jury))
+    if adopted:
+        emit(
+            live_session,
+            events.JURY_RECOMMENDATION_ADOPTED,
+            payload,
+            [session_events.PUBLIC],
+        )
+    return recommendation
+
+
+def _date(value: Any, *, name: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(f"{name} is a date, YYYY-MM-DD.", code="invalid_date") from None
+
+
+@transaction.atomic
+def recommendation_respond(
+    *,
+    actor: Actor,
+    live_session_id: int,
+    recommendation_id: Any,
+    text: Any,
+    commitment: Any = "",
+    commitment_status: Any = "none",
+    due_date: Any = None,
+    completed_date: Any = None,
+) -> RecommendationResponse:
+    """An official responds formally to an adopted recommendation, or updates
+    the response (e.g. the commitment's status) later; works after the session
+    ended too, as the commitment is tracked in the archive."""
+    actor.require_official()
+    if commitment_status not in RecommendationResponse.CommitmentStatus.values:
+        raise InvalidInput(
+            "commitment_status is none, planned, in_progress, done or dropped.",
+            code="invalid_commitment",
+        )
+    clean = _room_text(text, limit=DRAFT_MAX_CHARS, code="invalid_text")
+    clean_commitment = _room_text(commitment or "", limit=1000, code="invalid_text", blank=True)
+    if commitment_status != "none" and not clean_commitment:
+        raise InvalidInput("Describe the commitment.", code="invalid_commitment")
+    due, completed = _date(due_date, name="due_date"), _date(completed_date, name="completed_date")
+    live_session = lock_session(live_session_id)
+    jury = _room_jury(live_session)
+    recommendation = _recommendation_for_update(jury, recommendation_id)
+    if recommendation.status != Recommendation.Status.ADOPTED:
+        raise Conflict("Only adopted recommendations get a response.", code="not_adopted")
+    response, _ = RecommendationResponse.objects.update_or_create(
+        recommendation=recommendation,
+        defaults={
+            "official": actor.user_or_none,
+            "official_name": _name(actor),
+            "text": clean,
+            "commitment": clean_commitment,
+            "commitment_status": commitment_status,
+            "due_date": due,
+            "completed_date": completed,
+        },
+    )
+    emit(
+        live_session,
+        events.JURY_RECOMMENDATION_RESPONDED,
+        {"recommendation": events.recommendation_payload(recommendation, with_response=True)},
+        [session_events.PUBLIC],
+    )
+    return response

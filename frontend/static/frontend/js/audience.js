@@ -1,6 +1,6 @@
 // Audience page (session.html): live lists over the server-rendered, no-JS forms.
 import { connect, store, ask, send, outbox, question, isMine, can, stageQuestion, connected, newId } from './live.js';
-import { t, el, userText, setText, questionNode, updateQuestion, stageNodes, liveList, adopt, keepPlace, postForm, urlFor, flash, errorText } from './render.js';
+import { t, el, userText, setText, questionNode, updateQuestion, stageNodes, liveList, adopt, keepPlace, postForm, urlFor, flash, errorText, announce } from './render.js';
 
 const app = document.getElementById('app');
 const $ = (s) => app.querySelector(s);
@@ -25,15 +25,32 @@ const list = liveList(listEl, {
   more: $('[data-more]'),
 });
 
+// Edit (in review, sent back, not published) and appeal (not published, hidden): the
+// same forms as without JS, sent over the socket while it is up.
+const EDITABLE = ['pending', 'needs_edit', 'rejected'], APPEALABLE = ['rejected', 'hidden'];
+const live = () => store.session?.status === 'live';
+function authorForms(q) {
+  if (typeof q.id !== 'number' || q.appeal) return [];
+  const box = (label, url, name, field, text) => el('details', {},
+    el('summary', {}, t(label)),
+    postForm(urlFor(mineEl.dataset[url], q.id), '', el('label', { for: `${name}${q.id}` }, t(field)),
+      el('textarea', { id: `${name}${q.id}`, name, maxLength: name === 'text' ? 1000 : 500, rows: name === 'text' ? 3 : 2, required: true, dir: 'auto', value: text }),
+      el('button', { type: 'submit' }, t(name === 'text' ? 'send_edit' : 'send_appeal'))));
+  return [live() && EDITABLE.includes(q.status) && box('edit', 'editUrl', 'text', 'edit_text', q.text),
+    store.session?.status !== 'ended' && APPEALABLE.includes(q.status) && box('appeal', 'appealUrl', 'note', 'appeal_note', '')].filter(Boolean);
+}
 const mine = mineEl && liveList(mineEl, {
   build: (q) => el('li', { 'data-id': q.id }, userText('p', q.text, 'text'),
-    el('p', { class: 'meta' }, el('span', { class: 'badge' }), el('span'), userText('span', ''))),
+    el('p', { class: 'meta' }, el('span', { class: 'badge' }), el('span'), userText('span', '')), el('div')),
   update(li, q) {
-    const [badge, reason, note] = li.lastChild.children, r = q.status !== 'published' && q.reason;
+    const [badge, reason, note] = li.children[1].children, r = q.status !== 'published' && q.reason;
+    setText(li.firstChild, q.text);
     badge.dataset.status = q.status;
-    setText(badge, t(q.status === 'sending' ? 'sending' : `status.${q.status}`));
+    setText(badge, t(`status.${q.status}`));
     setText(reason, r ? ` — ${t(`reason.${r.code}`)}${r.note ? ': ' : ''}` : '');
     setText(note, (r ? r.note : '') + (q.appeal ? ` · ${t(`appeal.${q.appeal.status}`)}` : ''));
+    const key = `${q.status}:${q.appeal?.status}:${store.session?.status}`;
+    if (li.dataset.k !== key && !li.contains(document.activeElement)) { li.dataset.k = key; li.lastChild.replaceChildren(...authorForms(q)); }
   },
 });
 
@@ -42,10 +59,13 @@ const when = (q) => q.published_at || q.created_at;
 const published = () => [...store.questions.values()].filter((q) => q.status === 'published').sort(sort === 'new'
   ? (a, b) => cmp(when(b), when(a)) || b.id - a.id
   : (a, b) => b.votes - a.votes || cmp(when(a), when(b)) || a.id - b.id);
-const myItems = () => outbox()
-  .map((i) => ({ id: `c:${i.client_id}`, text: i.text, status: 'sending', created_at: new Date(i.at).toISOString() }))
+// An unacknowledged resend whose question already came back (replayed after a drop)
+// shows once: the server keeps one question per client_id.
+const myItems = () => { const known = new Set([...store.questions.values()].filter(isMine).map((q) => q.text)); return outbox()
+  .filter((i) => !known.has(i.text))
+  .map((i) => ({ id: `c:${i.client_id}`, text: i.text, status: 'sending', answers: [], created_at: new Date(i.at).toISOString() }))
   .concat([...store.questions.values()].filter(isMine))
-  .sort((a, b) => cmp(b.created_at, a.created_at));
+  .sort((a, b) => cmp(b.created_at, a.created_at)); };
 
 function draw() {
   frame = 0;
@@ -95,6 +115,15 @@ listEl.addEventListener('submit', (e) => {
   render();
 });
 
+mineEl?.addEventListener('submit', (e) => {
+  const f = e.target, id = +f.closest('li').dataset.id, field = f.elements.text || f.elements.note;
+  if (!ready || !connected() || !field.value.trim()) return; // the form posts as without JS
+  e.preventDefault();
+  send(f.elements.text ? { type: 'question.edit', question_id: id, text: field.value.trim(), client_id: newId() }
+    : { type: 'question.appeal', question_id: id, note: field.value.trim(), client_id: newId() });
+  f.closest('details').open = false;
+});
+
 for (const a of app.querySelectorAll('[data-sort]')) {
   a.addEventListener('click', (e) => {
     if (!ready) return;
@@ -117,8 +146,15 @@ connect({
     $('[data-refresh]')?.remove();
     draw(); // now, so the swap from server markup never paints half-done
   },
-  onEvent: render,
-  onAck(m) { votes.delete(m.client_id); render(); },
+  onEvent(m) {
+    if (m.type === 'question.published' && !isMine(m.question)) announce(`${t('new_published')} ${m.question.text}`);
+    render();
+  },
+  onAck(m) {
+    votes.delete(m.client_id);
+    if (m.for === 'question.edit' || m.for === 'question.appeal') flash(t('done'));
+    render();
+  },
   onError(m) {
     const v = votes.get(m.client_id);
     if (v && votes.delete(m.client_id) && question(v.id)) applyVote(v.id, 1 - v.value);

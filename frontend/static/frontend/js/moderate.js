@@ -1,6 +1,6 @@
 // Moderator console (moderate.html): live queue, decisions, stage, merge, keyboard shortcuts.
 import { connect, store, send, stageQuestion, connected, newId } from './live.js';
-import { t, el, userText, setText, questionNode, updateQuestion, stageNodes, liveList, adopt, keepPlace, postForm, urlFor, flash, errorText } from './render.js';
+import { t, el, userText, setText, questionNode, updateQuestion, stageNodes, liveList, adopt, keepPlace, postForm, urlFor, flash, errorText, announce } from './render.js';
 
 const app = document.getElementById('app');
 const $ = (s) => app.querySelector(s);
@@ -12,21 +12,23 @@ let ready = false, stageKey = '', frame = 0;
 
 const reasonSelect = () => el('label', {}, `${t('reason')} `,
   el('select', { name: 'reason' }, reasons.map(([v, label]) => el('option', { value: v }, label))));
+const noteInput = () => el('label', {}, `${t('note')} `, el('input', { name: 'note', maxLength: 500, dir: 'auto' }));
 const decideForm = (q, ...kids) => postForm(urlFor(app.dataset.decideUrl, q.id), 'decide', ...kids);
 const button = (label, attrs = {}) => el('button', { type: 'button', ...attrs }, label);
 const mergeButton = () => button(`${t('merge_into')}…`, { 'data-act': 'merge-open' });
 
 function queueNode(q) {
   const a = q.author || {};
-  return el('li', { class: 'question', 'data-id': q.id, tabIndex: 0 },
-    userText('p', q.text, 'text'),
+  return el('li', { class: 'question', 'data-id': q.id, id: `q${q.id}`, tabIndex: 0, 'aria-labelledby': `qt${q.id}` },
+    el('p', { class: 'text', dir: 'auto', id: `qt${q.id}` }, q.text),
     el('p', { class: 'meta' }, userText('span', a.display_name), a.district && [' · ', userText('span', a.district)],
       ' · ', el('span', { 'data-reason': true })),
     el('p', { class: 'meta', 'data-review': true }),
+    el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'question_ids', value: q.id, form: 'bulk' }), ` ${t('select')}`),
     decideForm(q,
       el('button', { type: 'submit', name: 'decision', value: 'approve', class: 'primary' }, t('approve')),
       reasonSelect(),
-      el('input', { name: 'note', maxLength: 500, placeholder: t('note'), 'aria-label': t('note'), dir: 'auto' }),
+      noteInput(),
       el('button', { type: 'submit', name: 'decision', value: 'request_edit' }, t('request_edit')),
       el('button', { type: 'submit', name: 'decision', value: 'reject' }, t('reject'))),
     el('div', { class: 'actions' }, mergeButton()));
@@ -46,7 +48,7 @@ function reviewText(r) {
 
 function appealNode(q) {
   const a = q.author || {}, id = `an${q.id}`;
-  return el('li', { class: 'question', 'data-id': q.id, tabIndex: 0 },
+  return el('li', { class: 'question', 'data-id': q.id, tabIndex: 0, 'aria-label': q.text },
     userText('p', q.text, 'text'),
     el('p', { class: 'meta' }, userText('span', a.display_name), ' · ', t(`status.${q.status}`), ' — ',
       q.reason ? t(`reason.${q.reason.code}`) : '', q.reason?.note ? [': ', userText('span', q.reason.note)] : ''),
@@ -61,8 +63,9 @@ function pubNode(q) {
       button(t('show_on_stage'), { 'data-act': 'stage' }),
       button(t('mark_answered'), { 'data-act': 'answered' }),
       mergeButton()),
-    decideForm(q, reasonSelect(), el('button', { type: 'submit', name: 'decision', value: 'hide' }, t('hide'))));
+    decideForm(q, reasonSelect(), noteInput(), el('button', { type: 'submit', name: 'decision', value: 'hide' }, t('hide'))));
   li.tabIndex = 0;
+  li.setAttribute('aria-label', q.text);
   return li;
 }
 
@@ -110,7 +113,7 @@ function draw() {
   const s = stageQuestion();
   const key = s ? String(s.id) : '';
   if (key !== stageKey) { stageKey = key; stageEl.replaceChildren(...stageNodes(s)); }
-  $('[data-act=clear]').hidden = !s;
+  $('[data-clear-form]').hidden = !s;
   if (store.session) setText($('[data-session-status]'), t(`session.${store.session.status}`));
 }
 const render = () => { frame ||= requestAnimationFrame(draw); };
@@ -142,8 +145,8 @@ function openMerge(li, opener) {
 
 app.addEventListener('submit', (e) => {
   const li = e.target.closest('li[data-id]');
-  const decision = e.submitter?.value;
-  if (!li || !decision || !ready || !connected()) return; // plain form post
+  const decision = e.submitter?.name === 'decision' && e.submitter.value;
+  if (!li || !decision || !e.target.matches('.decide') || !ready || !connected()) return; // plain form post
   e.preventDefault();
   decide(li, decision);
 });
@@ -152,6 +155,7 @@ app.addEventListener('click', (e) => {
   const b = e.target.closest('button[data-act]');
   if (!b) return;
   const li = b.closest('li[data-id]');
+  if (b.type === 'submit') { if (!ready || !connected()) return; e.preventDefault(); } // else the form posts
   switch (b.dataset.act) {
     case 'clear': act({ type: 'stage.show', question_id: null }); break;
     case 'stage': act({ type: 'stage.show', question_id: idOf(li) }); break;
@@ -181,6 +185,7 @@ app.addEventListener('keydown', (e) => {
       act({ type: 'stage.show', question_id: id });
       break;
     case 'm': if (pubEl.contains(li)) act({ type: 'question.mark_answered', question_id: id }); break;
+    case 'x': { const c = li.querySelector('[name=question_ids]'); if (c) c.checked = !c.checked; break; }
     default: return;
   }
   e.preventDefault();
@@ -191,12 +196,14 @@ connect({
     if (!ready) {
       ready = true;
       adopt(queueEl); adopt(pubEl);
-      $('[data-shortcuts]').hidden = false;
       return draw();
     }
     render();
   },
-  onEvent: render,
+  onEvent(m) {
+    if (m.type === 'queue.added') announce(`${t('new_published')} ${m.question.text}`);
+    render();
+  },
   onAck() { flash(t('done')); },
   onError(m) { flash(errorText(m), true); },
 });

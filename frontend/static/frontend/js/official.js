@@ -1,6 +1,6 @@
 // Official console (official.html): published questions and the stage, live; answers via answer.post.
-import { connect, store, send, stageQuestion, newId } from './live.js';
-import { t, el, setText, questionNode, updateQuestion, stageNodes, liveList, adopt, keepPlace, flash, errorText } from './render.js';
+import { connect, store, send, stageQuestion, connected, newId } from './live.js';
+import { t, el, setText, questionNode, updateQuestion, stageNodes, liveList, adopt, keepPlace, postForm, urlFor, flash, errorText } from './render.js';
 
 const app = document.getElementById('app');
 const $ = (s) => app.querySelector(s);
@@ -9,13 +9,14 @@ let ready = false, stageKey = '', frame = 0, uid = 0;
 
 const field = (label, input) => { const id = `f${++uid}`; input.id = id; return [el('label', { for: id }, label), input]; };
 
-function answerForm() {
-  return el('form', { class: 'answer-form' },
+// The same fields as the no-JS form: it still posts when the socket is down.
+function answerForm(id) {
+  return postForm(urlFor(app.dataset.answerUrl, id), 'answer-form',
     field(t('answer_text'), el('textarea', { name: 'text', maxLength: 4000, rows: 3, dir: 'auto' })),
     el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'live' }), ` ${t('answer_live')}`),
     el('fieldset', {}, el('legend', {}, t('commitment_text')),
       field(t('commitment'), el('input', { name: 'commitment', maxLength: 500, dir: 'auto' })),
-      field(t('due_date'), el('input', { type: 'date', name: 'due' }))),
+      field(t('due_date'), el('input', { type: 'date', name: 'due_date' }))),
     el('button', { type: 'submit', class: 'primary' }, t('post_answer')));
 }
 
@@ -56,7 +57,7 @@ app.addEventListener('click', (e) => {
     return;
   }
   let f = li.querySelector('.answer-form');
-  if (!f) { f = answerForm(); b.parentNode.after(f); } else f.hidden = !f.hidden;
+  if (!f) { f = answerForm(+li.dataset.id); b.parentNode.after(f); } else f.hidden = !f.hidden;
   b.setAttribute('aria-expanded', String(!f.hidden));
   if (!f.hidden) f.elements.text.focus();
 });
@@ -64,12 +65,13 @@ app.addEventListener('click', (e) => {
 app.addEventListener('submit', (e) => {
   const f = e.target.closest('.answer-form');
   if (!f) return;
+  if (!connected()) return; // posts as without JS
   e.preventDefault();
-  const { text, live, commitment, due } = f.elements;
+  const { text, live, commitment, due_date: due } = f.elements;
   const msg = { type: 'answer.post', question_id: +f.closest('li').dataset.id, text: text.value.trim(), live: live.checked, client_id: newId() };
   if (commitment.value.trim()) msg.commitment = { text: commitment.value.trim(), due_date: due.value || null };
   if (!msg.text && !msg.live) { flash(t('error.answer_empty'), true); text.focus(); return; }
-  if (!send(msg)) { flash(t('error.offline'), true); return; }
+  send(msg);
   pending.set(msg.client_id, f);
   f.querySelector('button[type=submit]').disabled = true;
 });

@@ -1,8 +1,14 @@
 // DOM helpers. User text goes in only as textContent, with dir="auto".
 const strings = new Map();
 for (const n of document.getElementById('th-strings')?.content.querySelectorAll('[data-k]') || []) strings.set(n.dataset.k, n.textContent.trim());
-/** UI string from <template id="th-strings"> (translated by Django). */
-export const t = (k, n) => (strings.get(k) ?? k.replace(/^\w+\./, '')).replace('{n}', n);
+const lang = document.documentElement.lang || 'en';
+const plurals = new Intl.PluralRules(lang), numbers = new Intl.NumberFormat(lang);
+/** A number in the page's language. */
+export const num = (n) => numbers.format(n);
+/** UI string from <template id="th-strings"> (translated by Django); `{n}` becomes n. */
+export const t = (k, n) => (strings.get(k) ?? k.replace(/^\w+\./, '')).replace('{n}', n == null ? '' : num(n));
+/** Plural-aware string: keys `k.one`, `k.other` (… as the language needs). */
+export const tn = (k, n) => t(strings.has(`${k}.${plurals.select(n)}`) ? `${k}.${plurals.select(n)}` : `${k}.other`, n);
 
 /** el('p', {class: 'x'}, 'text', node, [nodes]): strings become text nodes, never HTML. */
 export function el(tag, attrs = {}, ...kids) {
@@ -10,7 +16,7 @@ export function el(tag, attrs = {}, ...kids) {
   for (const [k, v] of Object.entries(attrs)) {
     if (v == null || v === false) continue;
     if (k === 'class') e.className = v;
-    else if (k in e) e[k] = v;
+    else if (k in e && k !== 'form') e[k] = v;
     else e.setAttribute(k, v === true ? '' : v);
   }
   e.append(...kids.flat(9).filter((c) => c != null && c !== false));
@@ -26,20 +32,34 @@ export function setText(n, text) {
 const answerNode = (a, c = a.commitment) => el('blockquote', { class: 'answer' },
   el('p', { dir: 'auto' }, a.live ? t('answered_live') + (a.text ? ' — ' : '') : '', a.text || ''),
   el('footer', {}, '— ', userText('span', a.official),
-    c && ['; ', t('commitment'), ': ', userText('span', c.text), c.due_date ? ` (${t('by')} ${c.due_date})` : '']));
+    c && ['; ', t('commitment'), ': ', userText('span', c.text), c.due_date ? ` (${t('by_date').replace('{date}', date(c.due_date))})` : '']));
+/** A YYYY-MM-DD date in the page's language. */
+const date = (d) => { try { return new Date(`${d}T12:00:00`).toLocaleDateString(lang, { dateStyle: 'medium' }); } catch { return d; } };
 
 const byline = (a = {}) => [userText('span', a.display_name), a.district && [' · ', userText('span', a.district)]];
 
 /** A question <li> like _question.html, `extra` controls at the end. */
 export const questionNode = (q, ...extra) => el('li', { class: 'question', id: `q${q.id}`, 'data-id': q.id },
   userText('p', q.text, 'text'),
-  el('p', { class: 'meta' }, byline(q.author), ' · ', el('span', { class: 'votes', 'data-votes': true }), ` ${t('votes')} `,
+  el('p', { class: 'meta' }, byline(q.author), ' · ', el('span', { class: 'votes', 'data-votes': true }), ' ',
     el('span', { class: 'badge', 'data-answered': true }, t('answered')),
     el('span', { class: 'badge onstage', 'data-onstage': true }, t('on_stage'))),
   el('div', { 'data-answers': true }), ...extra);
 
+/** "1 vote", "3 votes", in the page's language. */
+export function setVotes(n, votes) { if (n) setText(n, tn('votes', votes)); }
+
+/** Tell screen readers (an aria-live region) without moving focus. */
+export function announce(text) {
+  const box = document.querySelector('[data-announce]');
+  if (!box) return;
+  box.textContent = '';
+  // A fresh node is read even when the same text comes twice.
+  requestAnimationFrame(() => box.replaceChildren(el('p', { dir: 'auto' }, text)));
+}
+
 export function updateQuestion(li, q, onStage) {
-  setText(li.querySelector('[data-votes]'), q.votes ?? 0);
+  setVotes(li.querySelector('[data-votes]'), q.votes ?? 0);
   li.querySelector('[data-answered]').hidden = !q.answered;
   li.querySelector('[data-onstage]').hidden = !onStage;
   li.classList.toggle('on-stage', !!onStage);
@@ -108,7 +128,7 @@ export function liveList(ol, { build, update, hold, more }) {
       });
       if (first || force || !hold || !(fresh || moved) || !(busy() || inside())) return apply();
       if (!waiting) { waiting = true; setTimeout(check, 1300); }
-      if (more) { more.textContent = fresh ? t('new_questions', fresh) : t('update_order'); more.hidden = false; }
+      if (more) { more.textContent = fresh ? tn('new_questions', fresh) : t('update_order'); more.hidden = false; }
     },
   };
 }

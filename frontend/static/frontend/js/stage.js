@@ -1,6 +1,6 @@
 // Stage view (stage.html): the question on stage in big type, live votes and answers. No controls.
 import { connect, store, stageQuestion } from './live.js';
-import { el, setText, stageNodes } from './render.js';
+import { el, setText, setVotes, stageNodes } from './render.js';
 
 const app = document.getElementById('app');
 const box = app.querySelector('[data-stage]');
@@ -17,7 +17,7 @@ function draw() {
       : [el('p', { class: 'stage-text muted', dir: 'auto' }, store.session?.title || '')]));
   }
   votesLine.hidden = !q;
-  if (q) setText(app.querySelector('[data-stage-votes]'), q.votes);
+  if (q) setVotes(app.querySelector('[data-votes]'), q.votes);
   if (store.session) setText(app.querySelector('[data-session-title]'), store.session.title);
 }
 
