@@ -52,6 +52,7 @@ from sessions.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sessions.models import LiveSession, Participant, SessionEvent, SessionRole
 from sessions.ratelimit import rate_limit_hit
 from sessions.services.log import emit, lock_session, require_live, require_not_ended
+from sessions.verification import require_verified
 
 logger = logging.getLogger(__name__)
 
@@ -246,6 +247,11 @@ def jury_volunteer(*, actor: Actor, live_session_id: int, attributes: Any) -> Ju
         raise NotFound("You have not joined this session.", code="not_participant")
     live_session = lock_session(live_session_id)
     require_not_ended(live_session)
+    if live_session.requires_verified_volunteering:
+        require_verified(
+            participant_id=participant.pk,
+            message="Only verified participants may volunteer for this jury.",
+        )
     jury = Jury.objects.filter(live_session=live_session).first()
     if jury is None or not jury.volunteering_open:
         raise Conflict("This session's jury does not take volunteers now.", code="jury_closed")
@@ -659,6 +665,11 @@ def poll_vote(*, actor: Actor, live_session_id: int, poll_id: Any, option_ids: A
     if poll is None:
         raise NotFound("No such poll in this session.", code="poll_not_found")
     require_live(poll.live_session)
+    if poll.live_session.requires_verified_voting:
+        require_verified(
+            participant_id=participant.pk,
+            message="This town hall counts votes of verified participants only.",
+        )
     if poll.status != Poll.Status.OPEN:
         raise Conflict("This poll is closed.", code="poll_closed")
     if poll.kind == Poll.Kind.SINGLE and len(chosen) != 1:

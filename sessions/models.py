@@ -39,6 +39,11 @@ class LiveSession(models.Model):
         default=False,
         help_text=_("Count votes of verified participants only (reading and watching stay open)."),
     )
+    requires_verified_volunteering = models.BooleanField(
+        _("verified jury volunteers"),
+        default=False,
+        help_text=_("Only verified participants may volunteer for the jury."),
+    )
     scheduled_start = models.DateTimeField(_("scheduled start"), null=True, blank=True)
     scheduled_end = models.DateTimeField(_("scheduled end"), null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)

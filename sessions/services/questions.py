@@ -31,6 +31,7 @@ from sessions.services.log import (
     require_live,
 )
 from sessions.tally import tally_coalescer
+from sessions.verification import require_verified
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
@@ -247,14 +248,10 @@ def question_vote(*, actor: Actor, live_session_id: int, question_id: Any, value
         raise NotFound("No such question in this session.", code="question_not_found")
     require_live(question.live_session)
     if question.live_session.requires_verified_voting:
-        # reach builds on sessions; imported here so sessions never needs it to load.
-        from reach.selectors import participant_is_verified
-
-        if not participant_is_verified(participant_id=participant.pk):
-            raise Forbidden(
-                "This town hall counts votes of verified participants only.",
-                code="verification_required",
-            )
+        require_verified(
+            participant_id=participant.pk,
+            message="This town hall counts votes of verified participants only.",
+        )
     if question.status != Question.Status.PUBLISHED:
         raise Conflict("Only published questions can be voted on.", code="question_not_published")
     rate_limit_hit(

@@ -171,3 +171,40 @@ def test_a_session_that_requires_verification_counts_only_verified_votes(
     assert services.question_vote(
         actor=Actor(participant=verified), live_session_id=live.pk, question_id=question.pk, value=1
     )
+
+
+def test_a_session_can_require_verified_jury_volunteers_and_poll_voters(
+    reach_config: Path,
+) -> None:
+    from juries import services as jury_services
+    from sessions.actors import Actor
+    from sessions.errors import Forbidden
+    from tests import factories
+    from tests.juries.conftest import POOL, configure
+
+    live = make_live_session(
+        languages=["en"], requires_verified_voting=True, requires_verified_volunteering=True
+    )
+    organizer = Actor(user=factories.make_user(staff=True), roles=frozenset({"organizer"}))
+    configure(live, organizer)
+    unverified = Actor(participant=make_participant(live, name="Anon"))
+    with pytest.raises(Forbidden) as refused:
+        jury_services.jury_volunteer(actor=unverified, live_session_id=live.pk, attributes=POOL[0])
+    assert refused.value.code == "verification_required"
+    verified = Actor(participant=_verified_participant("03001234567", reach_config, live))
+    assert jury_services.jury_volunteer(actor=verified, live_session_id=live.pk, attributes=POOL[0])
+
+    poll = jury_services.poll_open(
+        actor=factories.moderator_actor(live),
+        live_session_id=live.pk,
+        question="Which road first?",
+        options=["Canal road", "GT road"],
+    )
+    option = poll.options.first()
+    with pytest.raises(Forbidden):
+        jury_services.poll_vote(
+            actor=unverified, live_session_id=live.pk, poll_id=poll.pk, option_ids=[option.pk]
+        )
+    assert jury_services.poll_vote(
+        actor=verified, live_session_id=live.pk, poll_id=poll.pk, option_ids=[option.pk]
+    )
