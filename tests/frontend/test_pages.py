@@ -293,3 +293,13 @@ def test_transparency_page_and_json_show_figures_without_personal_data(client: C
     assert body["questions"] == 1
     assert body["by_outcome"] == {"published": 1}
     assert body["by_route"] == {"automatic": 0, "human": 1}
+
+
+def test_every_page_links_privacy_terms_and_the_citizens_own_data(client: Client) -> None:
+    factories.make_live_session(code="links")
+    for path in ("/", "/s/links/", "/s/links/archive/", "/accounts/login/"):
+        page = client.get(path).content.decode()
+        for target in ("/privacy/", "/terms/", "/me/data", "/me/delete"):
+            assert f'href="{target}"' in page, (path, target)
+    session_page = client.get("/s/links/").content.decode()
+    assert 'href="/s/links/jury/"' in session_page
