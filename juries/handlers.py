@@ -15,15 +15,9 @@ from typing import Any
 
 from juries import bridge
 from juries.tally import poll_tally_coalescer
-from sessions.errors import InvalidInput
+from sessions.errors import InvalidInput, require_fields
 
 Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
-
-
-def _required(message: dict[str, Any], *fields: str) -> None:
-    missing = [name for name in fields if name not in message]
-    if missing:
-        raise InvalidInput(f"Missing field(s): {', '.join(missing)}.", code="missing_field")
 
 
 async def juries_state(consumer: Any, message: dict[str, Any]) -> None:
@@ -36,7 +30,7 @@ async def juries_state(consumer: Any, message: dict[str, Any]) -> None:
 
 
 async def jury_volunteer(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "attributes")
+    require_fields(message, "attributes")
     volunteer = await bridge.jury_volunteer(
         actor=consumer.actor,
         live_session_id=consumer.live_session_id,
@@ -46,7 +40,7 @@ async def jury_volunteer(consumer: Any, message: dict[str, Any]) -> None:
 
 
 async def jury_respond(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "accept")
+    require_fields(message, "accept")
     seat, replacement = await bridge.jury_seat_respond(
         actor=consumer.actor, live_session_id=consumer.live_session_id, accept=message["accept"]
     )
@@ -59,7 +53,7 @@ async def jury_respond(consumer: Any, message: dict[str, Any]) -> None:
 
 
 async def poll_open(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "question", "options")
+    require_fields(message, "question", "options")
     poll = await bridge.poll_open(
         actor=consumer.actor,
         live_session_id=consumer.live_session_id,
@@ -71,7 +65,7 @@ async def poll_open(consumer: Any, message: dict[str, Any]) -> None:
 
 
 async def poll_vote(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "poll_id", "option_ids")
+    require_fields(message, "poll_id", "option_ids")
     # Tally windows run on this loop, like the session's question tallies.
     poll_tally_coalescer.bind_loop(asyncio.get_running_loop())
     ballot = await bridge.poll_vote(
@@ -84,7 +78,7 @@ async def poll_vote(consumer: Any, message: dict[str, Any]) -> None:
 
 
 async def poll_close(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "poll_id")
+    require_fields(message, "poll_id")
     poll = await bridge.poll_close(
         actor=consumer.actor, live_session_id=consumer.live_session_id, poll_id=message["poll_id"]
     )
@@ -150,7 +144,7 @@ async def jury_room_state(consumer: Any, message: dict[str, Any]) -> None:
 
 
 async def jury_round_start(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "seconds")
+    require_fields(message, "seconds")
     round_ = await bridge.jury_round_start(
         actor=consumer.actor,
         live_session_id=consumer.live_session_id,
@@ -168,7 +162,7 @@ async def jury_round_end(consumer: Any, message: dict[str, Any]) -> None:
 
 
 async def jury_message_post(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "text")
+    require_fields(message, "text")
     posted, _created = await bridge.jury_message_post(
         actor=consumer.actor,
         live_session_id=consumer.live_session_id,
@@ -180,7 +174,7 @@ async def jury_message_post(consumer: Any, message: dict[str, Any]) -> None:
 
 
 async def jury_message_moderate(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "message_id", "decision")
+    require_fields(message, "message_id", "decision")
     decided = await bridge.jury_message_moderate(
         actor=consumer.actor,
         live_session_id=consumer.live_session_id,
@@ -192,7 +186,7 @@ async def jury_message_moderate(consumer: Any, message: dict[str, Any]) -> None:
 
 
 async def jury_draft_save(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "text")
+    require_fields(message, "text")
     draft = await bridge.jury_draft_save(
         actor=consumer.actor,
         live_session_id=consumer.live_session_id,
@@ -213,7 +207,7 @@ async def jury_recommendation_finalise(consumer: Any, message: dict[str, Any]) -
 
 
 async def jury_recommendation_vote(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "recommendation_id", "choice")
+    require_fields(message, "recommendation_id", "choice")
     vote = await bridge.jury_recommendation_vote(
         actor=consumer.actor,
         live_session_id=consumer.live_session_id,
@@ -224,7 +218,7 @@ async def jury_recommendation_vote(consumer: Any, message: dict[str, Any]) -> No
 
 
 async def jury_recommendation_close(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "recommendation_id")
+    require_fields(message, "recommendation_id")
     recommendation = await bridge.jury_recommendation_close(
         actor=consumer.actor,
         live_session_id=consumer.live_session_id,
@@ -234,7 +228,7 @@ async def jury_recommendation_close(consumer: Any, message: dict[str, Any]) -> N
 
 
 async def recommendation_respond(consumer: Any, message: dict[str, Any]) -> None:
-    _required(message, "recommendation_id", "text")
+    require_fields(message, "recommendation_id", "text")
     response = await bridge.recommendation_respond(
         actor=consumer.actor,
         live_session_id=consumer.live_session_id,

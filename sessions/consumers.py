@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from sessions import bridge, events, fanout
-from sessions.errors import Forbidden, InvalidInput, NotFound, TownhallError
+from sessions.errors import Forbidden, NotFound, TownhallError, require_fields
 from sessions.tally import tally_coalescer
 
 logger = logging.getLogger(__name__)
@@ -35,12 +35,6 @@ CLOSE_FORBIDDEN = 4403
 DEFAULT_BACKLOG_LIMIT = 1000
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-def _required(message: dict[str, Any], *fields: str) -> None:
-    missing = [name for name in fields if name not in message]
-    if missing:
-        raise InvalidInput(f"Missing field(s): {', '.join(missing)}.", code="missing_field")
 
 
 class SessionConsumer(AsyncWebsocketConsumer):
@@ -266,7 +260,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         }
 
     async def _question_ask(self, message: dict[str, Any]) -> None:
-        _required(message, "text", "client_id")
+        require_fields(message, "text", "client_id")
         question, _created = await bridge.question_ask(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -281,7 +275,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         )
 
     async def _question_edit(self, message: dict[str, Any]) -> None:
-        _required(message, "question_id", "text")
+        require_fields(message, "question_id", "text")
         question = await bridge.question_edit(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -296,7 +290,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         )
 
     async def _question_appeal(self, message: dict[str, Any]) -> None:
-        _required(message, "question_id", "note")
+        require_fields(message, "question_id", "note")
         appeal = await bridge.appeal_submit(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -306,7 +300,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self._ack(message, question_id=appeal.question_id, status="appealed")
 
     async def _appeal_decide(self, message: dict[str, Any]) -> None:
-        _required(message, "question_id", "outcome")
+        require_fields(message, "question_id", "outcome")
         appeal = await bridge.appeal_decide(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -317,7 +311,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self._ack(message, question_id=appeal.question_id, status=appeal.status)
 
     async def _moderation_bulk_decide(self, message: dict[str, Any]) -> None:
-        _required(message, "question_ids", "decision")
+        require_fields(message, "question_ids", "decision")
         questions = await bridge.question_moderate_bulk(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -329,7 +323,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self._ack(message, question_ids=[q.pk for q in questions], status=questions[0].status)
 
     async def _question_vote(self, message: dict[str, Any]) -> None:
-        _required(message, "question_id", "value")
+        require_fields(message, "question_id", "value")
         await bridge.question_vote(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -343,7 +337,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         )
 
     async def _moderation_decide(self, message: dict[str, Any]) -> None:
-        _required(message, "question_id", "decision")
+        require_fields(message, "question_id", "decision")
         question = await bridge.question_moderate(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -355,7 +349,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self._ack(message, question_id=question.pk, status=question.status)
 
     async def _moderation_merge(self, message: dict[str, Any]) -> None:
-        _required(message, "question_id", "into_question_id")
+        require_fields(message, "question_id", "into_question_id")
         question = await bridge.question_merge(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -365,7 +359,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self._ack(message, question_id=question.pk, status=question.status)
 
     async def _stage_show(self, message: dict[str, Any]) -> None:
-        _required(message, "question_id")
+        require_fields(message, "question_id")
         await bridge.stage_show(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -374,7 +368,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self._ack(message, question_id=message["question_id"], status="on_stage")
 
     async def _question_mark_answered(self, message: dict[str, Any]) -> None:
-        _required(message, "question_id")
+        require_fields(message, "question_id")
         question = await bridge.question_mark_answered(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -383,7 +377,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self._ack(message, question_id=question.pk, status="answered")
 
     async def _answer_post(self, message: dict[str, Any]) -> None:
-        _required(message, "question_id")
+        require_fields(message, "question_id")
         answer = await bridge.answer_post(
             actor=self.actor,
             live_session_id=self.live_session_id,
@@ -397,7 +391,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         )
 
     async def _session_control(self, message: dict[str, Any]) -> None:
-        _required(message, "action")
+        require_fields(message, "action")
         live_session = await bridge.live_session_control(
             actor=self.actor, live_session_id=self.live_session_id, action=message["action"]
         )

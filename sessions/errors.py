@@ -43,3 +43,10 @@ class Conflict(TownhallError):
 class RateLimited(TownhallError):
     code = "rate_limited"
     http_status = 429
+
+
+def require_fields(message: dict[str, object], *fields: str) -> None:
+    """Raise a ``missing_field`` error naming every field the message lacks."""
+    missing = [name for name in fields if name not in message]
+    if missing:
+        raise InvalidInput(f"Missing field(s): {', '.join(missing)}.", code="missing_field")
