@@ -1,5 +1,5 @@
 // Audience page (session.html): live lists over the server-rendered, no-JS forms.
-import { connect, store, ask, send, outbox, question, isMine, can, stageQuestion, connected, newId } from './live.js';
+import { connect, store, ask, send, outbox, question, isMine, can, stageQuestion, connected, newId, onOther } from './live.js';
 import { t, el, userText, setText, questionNode, updateQuestion, stageNodes, liveList, adopt, keepPlace, postForm, urlFor, flash, errorText, announce } from './render.js';
 
 const app = document.getElementById('app');
@@ -10,9 +10,18 @@ let sort = $('[data-sort][aria-current]')?.dataset.sort || 'votes', ready = fals
 const domVoted = listEl.querySelector('.vote') && [...listEl.querySelectorAll('.vote [aria-pressed=true]')].map((b) => +b.closest('li').dataset.id);
 const votes = new Map(); // client_id → {id, value} until acked
 
+// "via SMS" (never the number) after the author's name.
+const smsBadge = (q) => el('span', { class: 'badge sms' }, t('via_sms'));
+function withSms(node, q) {
+  const votes = node.querySelector('.meta [data-votes]'), meta = node.querySelector('.stage-meta, .meta');
+  if (q?.source !== 'sms' || !meta) return node;
+  if (votes) votes.before(smsBadge(q), ' · '); else meta.append(' · ', smsBadge(q));
+  return node;
+}
+
 const list = liveList(listEl, {
-  build: (q) => questionNode(q, can('vote') && postForm(urlFor(app.dataset.voteUrl, q.id), 'vote',
-    el('input', { type: 'hidden', name: 'value' }), el('button', { type: 'submit' }))),
+  build: (q) => withSms(questionNode(q, can('vote') && postForm(urlFor(app.dataset.voteUrl, q.id), 'vote',
+    el('input', { type: 'hidden', name: 'value' }), el('button', { type: 'submit' }))), q),
   update(li, q) {
     updateQuestion(li, q, store.stage === q.id);
     const b = li.querySelector('.vote button'), on = store.myVotes.has(q.id);
@@ -73,7 +82,7 @@ function draw() {
     list.sync(published());
     mine?.sync(myItems());
     const s = stageQuestion(), key = s ? `${s.id}:${s.answers.length}` : '';
-    if (key !== stageKey) { stageKey = key; stageEl.replaceChildren(...stageNodes(s)); }
+    if (key !== stageKey) { stageKey = key; stageEl.replaceChildren(...stageNodes(s)); withSms(stageEl, s); }
   });
   const badge = $('[data-session-status]');
   badge.dataset.status = store.session.status;
@@ -136,8 +145,32 @@ for (const a of app.querySelectorAll('[data-sort]')) {
   });
 }
 
+// --- polls (docs/juries.md): polls.js loads only once there is a poll ------------------------
+// live.js passes on only the question events, so this page watches the same socket for poll ones.
+const pollSection = $('[data-polls-section]');
+let polls, lastState, early = [];
+function pollMessage(m) {
+  if (polls) return polls.take(m);
+  if (m.type === 'juries.state') { lastState = m; early = []; }
+  else if (m.type.startsWith('poll.')) early.push(m);
+  if (polls === undefined && (m.type === 'poll.opened' || m.polls?.some((p) => p.status === 'open'))) {
+    polls = null;
+    import('./polls.js').then((mod) => {
+      const box = $('[data-polls]'), pick = () => mod.currentPoll();
+      const show = () => { const p = pick(); pollSection.hidden = !mod.drawPolls(box, p ? [p] : [], 'audience'); };
+      mod.bindVoting(box, show);
+      polls = { take: (x) => { if (mod.apply(x)) show(); }, failed: (x) => { if (mod.voteFailed(x)) show(); } };
+      [lastState, ...early].forEach((x) => x && mod.apply(x));
+      early = [];
+      show();
+    });
+  }
+}
+onOther((m) => { if (/^(poll|juries)\./.test(m?.type || '')) pollMessage(m); });
+
 connect({
   onState() {
+    send({ type: 'juries.state' });
     if (ready) return render();
     ready = true;
     if (domVoted && can('vote')) store.myVotes = new Set(domVoted);
@@ -156,6 +189,7 @@ connect({
     render();
   },
   onError(m) {
+    polls?.failed?.(m);
     const v = votes.get(m.client_id);
     if (v && votes.delete(m.client_id) && question(v.id)) applyVote(v.id, 1 - v.value);
     flash(m.item ? `${t('not_sent')}: ${errorText(m)}` : errorText(m), true);

@@ -114,7 +114,13 @@ function receive(ev) {
       h.onError?.(m); return;
   }
   if (apply(m)) { save(); if (synced) h.onEvent?.(m, store); }
+  else others.forEach((fn) => fn(m));
 }
+
+// Messages this store does not keep (polls, speakers, juries) go to these.
+const others = [];
+/** Call fn(msg) for every message that is not a question event, ack or error. */
+export function onOther(fn) { others.push(fn); }
 
 function open() {
   clearTimeout(retryT);

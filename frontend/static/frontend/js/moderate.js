@@ -1,6 +1,7 @@
 // Moderator console (moderate.html): live queue, decisions, stage, merge, keyboard shortcuts.
 import { connect, store, send, stageQuestion, connected, newId } from './live.js';
 import { t, el, userText, setText, questionNode, updateQuestion, stageNodes, liveList, adopt, keepPlace, postForm, urlFor, flash, errorText, announce } from './render.js';
+import { tap, apply as applyJuries, state as juries, openPolls, drawPolls, drawFloor } from './polls.js';
 
 const app = document.getElementById('app');
 const $ = (s) => app.querySelector(s);
@@ -16,13 +17,15 @@ const noteInput = () => el('label', {}, `${t('note')} `, el('input', { name: 'no
 const decideForm = (q, ...kids) => postForm(urlFor(app.dataset.decideUrl, q.id), 'decide', ...kids);
 const button = (label, attrs = {}) => el('button', { type: 'button', ...attrs }, label);
 const mergeButton = () => button(`${t('merge_into')}…`, { 'data-act': 'merge-open' });
+/** "via SMS" (never the number) for questions that came by text message. */
+const smsBadge = (q) => q.source === 'sms' && [' · ', el('span', { class: 'badge sms' }, t('via_sms'))];
 
 function queueNode(q) {
   const a = q.author || {};
   return el('li', { class: 'question', 'data-id': q.id, id: `q${q.id}`, tabIndex: 0, 'aria-labelledby': `qt${q.id}` },
     el('p', { class: 'text', dir: 'auto', id: `qt${q.id}` }, q.text),
     el('p', { class: 'meta' }, userText('span', a.display_name), a.district && [' · ', userText('span', a.district)],
-      ' · ', el('span', { 'data-reason': true })),
+      smsBadge(q), ' · ', el('span', { 'data-reason': true })),
     el('p', { class: 'meta', 'data-review': true }),
     el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'question_ids', value: q.id, form: 'bulk' }), ` ${t('select')}`),
     decideForm(q,
@@ -66,6 +69,8 @@ function pubNode(q) {
     decideForm(q, reasonSelect(), noteInput(), el('button', { type: 'submit', name: 'decision', value: 'hide' }, t('hide'))));
   li.tabIndex = 0;
   li.setAttribute('aria-label', q.text);
+  const sms = smsBadge(q), votes = li.querySelector('.meta [data-votes]');
+  if (sms) votes.before(...sms.slice(1), ' · ');
   return li;
 }
 
@@ -115,6 +120,7 @@ function draw() {
   if (key !== stageKey) { stageKey = key; stageEl.replaceChildren(...stageNodes(s)); }
   $('[data-clear-form]').hidden = !s;
   if (store.session) setText($('[data-session-status]'), t(`session.${store.session.status}`));
+  drawJuries();
 }
 const render = () => { frame ||= requestAnimationFrame(draw); };
 
@@ -191,8 +197,78 @@ app.addEventListener('keydown', (e) => {
   e.preventDefault();
 });
 
+// --- polls and the speaker queue (docs/juries.md) ---------------------------------------------
+
+const pollForm = $('[data-poll-form]'), pollTexts = $('[data-poll-texts]'), pollsEl = $('[data-polls]');
+const floorEl = $('[data-floor]'), speakersEl = $('[data-speakers]');
+let langKey = null;
+// One question field and one options box per session language (plain strings with < 2 languages).
+function pollFields() {
+  const langs = store.session?.languages?.length > 1 ? store.session.languages : [''];
+  if (langs.join() === langKey) return;
+  langKey = langs.join();
+  pollTexts.replaceChildren(...langs.map((l) => {
+    const sfx = l ? ` (${l})` : '', id = l || 'x';
+    return [el('label', { for: `poll-q-${id}` }, t('poll_question') + sfx),
+      el('input', { id: `poll-q-${id}`, name: 'question', 'data-lang': l, maxLength: 300, required: true, dir: 'auto', lang: l || null }),
+      el('label', { for: `poll-o-${id}` }, t('poll_options') + sfx),
+      el('textarea', { id: `poll-o-${id}`, name: 'options', 'data-lang': l, rows: 4, required: true, dir: 'auto', lang: l || null })];
+  }).flat());
+}
+
+pollForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const qs = [...pollForm.querySelectorAll('[name=question]')], os = [...pollForm.querySelectorAll('[name=options]')];
+  const lines = os.map((o) => o.value.split('\n').map((x) => x.trim()).filter(Boolean));
+  const n = lines[0].length;
+  if (n < 2 || n > 10 || lines.some((l) => l.length !== n)) return flash(t('poll_bad_options'), true);
+  const multi = qs.length > 1 || qs[0].dataset.lang;
+  const text = (i) => (multi ? Object.fromEntries(qs.map((q, j) => [q.dataset.lang, i == null ? q.value.trim() : lines[j][i]])) : (i == null ? qs[0].value.trim() : lines[0][i]));
+  const msg = { type: 'poll.open', question: text(), options: lines[0].map((_, i) => text(i)), kind: pollForm.elements.kind.value };
+  if (act(msg)) pollForm.reset();
+});
+pollsEl.addEventListener('click', (e) => {
+  const b = e.target.closest('[data-poll-close]');
+  if (b) act({ type: 'poll.close', poll_id: Number(b.dataset.pollClose) });
+});
+
+const speakerNode = (s) => el('li', { 'data-speaker': s.id },
+  userText('span', s.name, 'text'), ' · ', el('span', { class: 'meta' }, t(`speak.${s.kind}`)), ' ',
+  button(t('give_floor'), { 'data-grant': s.id }));
+function drawSpeakers() {
+  const { queue, floor } = juries.speakers;
+  drawFloor(floorEl, floor);
+  const k = queue.map((s) => `${s.id}${s.kind}`).join();
+  if (speakersEl.dataset.k !== k) {
+    speakersEl.dataset.k = k;
+    const empty = speakersEl.querySelector('[data-empty]');
+    empty.hidden = queue.length > 0;
+    speakersEl.replaceChildren(...queue.map(speakerNode), empty);
+  }
+  $('[data-sp=end]').disabled = !floor;
+  $('[data-sp=next]').disabled = $('[data-sp=first]').disabled = !queue.length;
+}
+const seconds = () => { const v = Number($('#floor-seconds').value); return v >= 10 && v <= 3600 ? v : 120; };
+$('[data-speakers-section]').addEventListener('click', (e) => {
+  const b = e.target.closest('button');
+  if (!b) return;
+  if (b.dataset.grant) act({ type: 'floor.grant', request_id: Number(b.dataset.grant), seconds: seconds() });
+  else if (b.dataset.sp === 'next') act({ type: 'floor.grant', seconds: seconds() });
+  else if (b.dataset.sp === 'end') act({ type: 'floor.end' });
+  else if (b.dataset.sp === 'first') act({ type: 'speakers.order', first_time_first: true });
+});
+
+function drawJuries() {
+  $('[data-polls-section]').hidden = $('[data-speakers-section]').hidden = false;
+  pollFields();
+  drawPolls(pollsEl, openPolls(), 'moderate');
+  drawSpeakers();
+}
+tap((m) => { if (applyJuries(m) && ready) render(); });
+
 connect({
   onState() {
+    send({ type: 'juries.state' });
     if (!ready) {
       ready = true;
       adopt(queueEl); adopt(pubEl);
