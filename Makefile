@@ -87,7 +87,9 @@ pytest: install services messages browser-deps ## Run the test suite (incl. brow
 
 test: install services lint typecheck migrations-check pytest ## Set up everything and run lint, types and all tests
 
-bench: install services ## Load benchmark: 2,000 sockets on 2 daphne processes vs two baselines (~5 min)
+bench: install services ## Load benchmark: 2,000 sockets on 2 daphne processes vs two baselines, plot (~6 min)
+	@$(PY) -c "import matplotlib" 2>/dev/null || $(PY) -m pip install --quiet -e ".[bench]" \
+		|| echo "matplotlib not installed: the run writes no plot"
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and local state

@@ -12,10 +12,13 @@ USE_TZ = True
 CHANNEL_LAYERS = {
     "default": {
         # The product's layer and configuration (townhall/settings.py).
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "BACKEND": "channels_redis.core.RedisChannelLayer"
+        if os.environ.get("BENCH_LAYER") == "core"
+        else "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
             "hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": None}],
             "prefix": os.environ.get("TOWNHALL_REDIS_PREFIX", "bench"),
+            **({"capacity": 1000} if os.environ.get("BENCH_LAYER") == "core" else {}),
         },
     }
 }

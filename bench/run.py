@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidMessage
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -92,6 +93,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--churn-share", type=float, default=env_default("BENCH_CHURN_SHARE", 0.1))
     p.add_argument("--tally-window-ms", type=int, default=int(env_default("BENCH_TALLY_MS", 300)))
     p.add_argument("--skip-baselines", action="store_true")
+    p.add_argument(
+        "--layer",
+        choices=("pubsub", "core"),
+        default=os.environ.get("BENCH_LAYER", "pubsub"),
+        help="channel layer of the product and the stock baseline: RedisPubSubChannelLayer "
+        "(pubsub, the product's) or RedisChannelLayer (core)",
+    )
+    p.add_argument(
+        "--heartbeat-seconds",
+        type=float,
+        default=env_default("BENCH_HEARTBEAT_S", 20),
+        help="D. heartbeat under classifier load (automatic moderation, linear model "
+        "trained on the fly); 0 skips it",
+    )
+    p.add_argument(
+        "--heartbeat-clients", type=int, default=int(env_default("BENCH_HB_CLIENTS", 200))
+    )
+    p.add_argument("--heartbeat-askers", type=int, default=int(env_default("BENCH_HB_ASKERS", 24)))
+    p.add_argument("--only-heartbeat", action="store_true", help="run phase D alone")
+    p.add_argument("--no-plot", action="store_true", help="do not write the PNG")
     p.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -254,6 +275,15 @@ def summary_ms(values: list[float]) -> dict[str, float | int | None]:
     }
 
 
+def cdf_ms(values: list[float], points: int = 200) -> list[float]:
+    """``points + 1`` evenly spaced quantiles (0 … 100 %) in ms, for the plot."""
+    if not values:
+        return []
+    ordered = sorted(values)
+    last = len(ordered) - 1
+    return [round(ordered[round(i * last / points)] * 1000, 2) for i in range(points + 1)]
+
+
 def costs(start: Sample, end: Sample, events: int, clients: int, rss_delta: int) -> dict[str, Any]:
     delivered = end.delivered - start.delivered
     cpu = end.cpu - start.cpu
@@ -293,6 +323,7 @@ class Client:
     vote_acked: bool = False
     vote_seen: float | None = None
     bytes: int = 0
+    ping_sent: float | None = None
 
 
 class Run:
@@ -306,6 +337,9 @@ class Run:
         self.approve_queue: asyncio.Queue[int] = asyncio.Queue()
         self.errors: dict[str, int] = defaultdict(int)
         self.approved: set[int] = set()
+        self.rtts: list[float] = []  # ping -> pong round trips
+        self.trace: list[tuple[float, int]] | None = None  # observer's visible vote total
+        self.vote_changes: list[float] = []  # acks of votes that changed a count
 
 
 async def open_ws(client: Client, url: str) -> ClientConnection:
@@ -344,6 +378,8 @@ async def product_reader(client: Client, ws: ClientConnection, run: Run) -> None
                         if client.counts.get(qid) != count:
                             client.counts[qid] = count
                             client.count_changed[qid] = t
+                    if client.index == -1 and run.trace is not None:
+                        run.trace.append((t, sum(client.counts.values())))
                     if (
                         client.vote is not None
                         and client.vote_acked
@@ -358,6 +394,10 @@ async def product_reader(client: Client, ws: ClientConnection, run: Run) -> None
                 client.last_seq = message["seq"]
                 for question in message["questions"]:
                     client.counts[str(question["id"])] = question["votes"]
+            elif type_ == "pong":
+                if client.ping_sent is not None:
+                    run.rtts.append(t - client.ping_sent)
+                    client.ping_sent = None
             elif type_ in ("ack", "error"):
                 if type_ == "error":
                     run.errors[message.get("code", "?")] += 1
@@ -386,7 +426,15 @@ async def connect_all(clients: list[Client], run: Run, product: bool) -> None:
     async def one(client: Client) -> None:
         nonlocal done
         async with gate:
-            ws = await open_ws(client, client.url)
+            for attempt in range(3):  # a handshake refused under load is retried
+                try:
+                    ws = await open_ws(client, client.url)
+                    break
+                except (OSError, TimeoutError, InvalidMessage):
+                    run.errors["connect_retry"] += 1
+                    if attempt == 2:
+                        raise
+                    await asyncio.sleep(1 + attempt)
             client.ws = ws
             if product:
                 client.reader = asyncio.create_task(product_reader(client, ws, run))
@@ -485,7 +533,7 @@ def make_hall(clients: int, moderators: int) -> Hall:
         with transaction.atomic():
             LiveSession.objects.filter(code__startswith="bench").delete()
     except DatabaseError as exc:  # a model of the tree without its migration yet
-        print(f"(previous bench halls kept: {exc})".splitlines()[0])
+        print(f"(previous bench halls kept: {str(exc)[:160]})".splitlines()[0])
     Session.objects.filter(session_key__startswith="bench").delete()
     live_session = services.live_session_create(
         title="Bench town hall", agenda="Canal water, roads", code=f"bench{secrets.token_hex(3)}"
@@ -763,6 +811,15 @@ async def product_run(
         s2 = sample()
         seq_b0 = await asyncio.to_thread(last_seq, hall.live_session_id)
         storm_start = now()
+        run.trace = [(storm_start, 0)]
+
+        async def storm_progress() -> None:
+            while True:
+                await asyncio.sleep(2)
+                acked = sum(c.vote_acked for c in audience)
+                log(f"  votes acked {acked}/{len(audience)}")
+
+        progress = asyncio.create_task(storm_progress())
 
         async def vote(client: Client) -> None:
             await asyncio.sleep(rng.random() * args.storm_seconds)
@@ -778,9 +835,12 @@ async def product_run(
                 },
             )
             client.vote_acked = reply["type"] == "ack"
+            if reply.get("changed"):
+                run.vote_changes.append(now())
 
         outcomes = await asyncio.gather(*(vote(c) for c in audience), return_exceptions=True)
         storm_end = now()
+        progress.cancel()
         failures = [o for o in outcomes if isinstance(o, BaseException)]
         truth = await asyncio.to_thread(vote_counts, hall.live_session_id)
 
@@ -806,6 +866,20 @@ async def product_run(
             "all_clients_converged": converged_ok,
             "converged_after_storm_end_ms": round((last_change - storm_end) * 1000),
         }
+        trace_end = max(storm_end + 5, last_change + 1)
+        result["plot"] = {
+            "storm_start": 0.0,
+            "storm_end_s": round(storm_end - storm_start, 3),
+            "observer_tally": [
+                (round(t - storm_start, 3), n) for t, n in run.trace if t <= trace_end
+            ],
+            "votes_counted_acked": [
+                (round(t - storm_start, 3), i + 1) for i, t in enumerate(sorted(run.vote_changes))
+            ],
+            "true_total": sum(truth.values()),
+            "latency_cdf_ms": {"product": cdf_ms(per_client)},
+        }
+        run.trace = None
         result["vote_to_tally"] = summary_ms(
             [c.vote_seen - c.vote[1] for c in audience if c.vote and c.vote_seen]
         )
@@ -904,6 +978,7 @@ async def baseline_run(
         result = costs(s0, s1, count, len(clients), rss_delta)
         result["connect_s"] = connect_s
         result["latency"] = summary_ms(run.baseline_latency)
+        result["latency_cdf_ms"] = cdf_ms(run.baseline_latency)
         expected = list(range(1, count + 1))
         exact = sum(c.segments[0][1] == expected for c in clients)
         result["delivery"] = {
@@ -925,6 +1000,7 @@ async def baselines(
     redis: RedisStats,
     logs: Path,
 ) -> dict[str, Any]:
+    from channels_redis.core import RedisChannelLayer
     from channels_redis.pubsub import RedisPubSubChannelLayer
 
     out: dict[str, Any] = {}
@@ -946,8 +1022,11 @@ async def baselines(
         )
         for i, port in enumerate(ports)
     ]
-    layer = RedisPubSubChannelLayer(
-        hosts=[{"address": redis_url, "socket_timeout": None}], prefix=prefix
+    hosts = [{"address": redis_url, "socket_timeout": None}]
+    layer: Any = (
+        RedisChannelLayer(hosts=hosts, prefix=prefix, capacity=1000)
+        if args.layer == "core"
+        else RedisPubSubChannelLayer(hosts=hosts, prefix=prefix)
     )
 
     async def channels_publish(text: str) -> None:
@@ -963,7 +1042,7 @@ async def baselines(
         size,
         redis,
     )
-    await layer.flush()
+    await (layer.close_pools() if args.layer == "core" else layer.flush())
 
     import redis.asyncio as aioredis
 
@@ -1005,6 +1084,244 @@ async def baselines(
     )
     await client.aclose()
     return out
+
+
+# --- D. heartbeat under classifier load ---------------------------------------------------------
+
+
+def train_linear_model(root: Path) -> Path:
+    """A small linear model trained on generated civic rows (as in the moderation tests)."""
+    import csv
+
+    from moderation.pipeline.augment import civic_rows
+    from moderation.pipeline.training import train
+
+    data = root / "train.csv"
+    with data.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "label", "lang", "source"])
+        for lang in ("en", "ur", "ur-Latn"):
+            for row in civic_rows(lang, 120, 120, seed=7):
+                writer.writerow([row.text, row.label, row.lang, "bench"])
+    out = root / "model"
+    train(
+        [data],
+        out,
+        c_grid=(4.0,),
+        char_max_features=20_000,
+        word_max_features=10_000,
+        log=lambda msg: None,
+    )
+    return out
+
+
+def children_cpu(pids: list[int]) -> float:
+    """CPU seconds of all descendants of these processes (the classifier workers)."""
+    total = 0.0
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        with suppress(OSError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                with suppress(OSError):
+                    for child in (task / "children").read_text().split():
+                        todo.append(int(child))
+                        with suppress(OSError):
+                            total += proc_cpu(int(child))
+    return total
+
+
+async def heartbeat_run(
+    args: argparse.Namespace, env: dict[str, str], logs: Path
+) -> dict[str, Any]:
+    """Idle clients ping while askers keep the classifier workers busy (automatic mode)."""
+    model_dir = await asyncio.to_thread(train_linear_model, logs)
+    idle_n = max(1, min(args.heartbeat_clients, args.clients))
+    hall = await asyncio.to_thread(make_hall, idle_n + args.heartbeat_askers, 1)
+
+    def automatic() -> None:
+        from sessions.models import LiveSession
+
+        LiveSession.objects.filter(pk=hall.live_session_id).update(moderation_mode="automatic")
+
+    await asyncio.to_thread(automatic)
+    ports = [free_port() for _ in range(args.procs)]
+    servers = [
+        Server(
+            f"daphne-hb-{i}",
+            port,
+            [str(VENV_BIN / "daphne"), "-b", HOST, "-p", str(port), "townhall.asgi:application"],
+            {
+                **env,
+                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "TOWNHALL_LOG_LEVEL": "WARNING",
+                "TOWNHALL_MODERATION_MODEL_DIR": str(model_dir),
+                "TOWNHALL_ASK_RATE": "100000/60",
+            },
+            logs / f"heartbeat-{i}.log",
+        )
+        for i, port in enumerate(ports)
+    ]
+    run = Run()
+    clients = [
+        Client(
+            i,
+            f"ws://{HOST}:{ports[i % args.procs]}/ws/sessions/{hall.code}/",
+            [],
+            f"http://{HOST}:{ports[i % args.procs]}",
+            f"sessionid={key}",
+            frozenset({"public", f"participant:{hall.participants[i]}"}),
+        )
+        for i, key in enumerate(hall.participant_keys)
+    ]
+    idle, askers = clients[:idle_n], clients[idle_n:]
+    result: dict[str, Any] = {"idle_clients": idle_n, "askers": len(askers)}
+    with Fleet(servers) as fleet:
+        await asyncio.sleep(1)
+        log(f"D. heartbeat: {idle_n} idle clients ping, {len(askers)} askers load the classifier")
+        await connect_all(clients, run, product=True)
+        await wait_for(lambda: all(c.segments for c in clients), 60)
+        stop = asyncio.Event()
+
+        async def pinger(client: Client) -> None:
+            await asyncio.sleep(random.random() * 0.5)
+            while not stop.is_set():
+                assert client.ws is not None
+                client.ping_sent = now()
+                with suppress(Exception):
+                    await client.ws.send('{"type": "ping"}')
+                await asyncio.sleep(0.5)
+
+        asked = {"n": 0, "acked": 0}
+        ask_latency: list[float] = []
+
+        async def asker(client: Client) -> None:
+            while not stop.is_set():
+                asked["n"] += 1
+                n = asked["n"]
+                message = {
+                    "type": "question.ask",
+                    "client_id": f"h{n}",
+                    "text": f"Question {n}: when will the canal in block {n % 17} get water "
+                    "again, and who decides the schedule for the tail-end farmers?",
+                }
+                t = now()
+                try:
+                    reply = await request(client, message, within=30)
+                except Exception:
+                    run.errors["ask_timeout"] += 1
+                    continue
+                ask_latency.append(now() - t)
+                asked["acked"] += reply["type"] == "ack"
+
+        async def measure(seconds: float) -> tuple[list[float], float, float, float]:
+            run.rtts = []
+            t0, cpu0, work0 = now(), fleet.cpu(), children_cpu([s.pid for s in servers])
+            await asyncio.sleep(seconds)
+            rtts = list(run.rtts)
+            work = children_cpu([s.pid for s in servers]) - work0
+            return rtts, now() - t0, fleet.cpu() - cpu0, work
+
+        # Warm up: one ask per process starts its classifier workers and loads the model.
+        warm = [askers[i % len(askers)] for i in range(min(len(askers), args.procs))]
+        await asyncio.gather(
+            *(
+                request(
+                    c, {"type": "question.ask", "client_id": f"w{c.index}", "text": "Warm up?"}, 120
+                )
+                for c in warm
+            ),
+            return_exceptions=True,
+        )
+        pingers = [asyncio.create_task(pinger(c)) for c in idle]
+        await asyncio.sleep(1)
+        quiet, _, _, _ = await measure(min(5.0, args.heartbeat_seconds / 2))
+        result["idle_rtt"] = summary_ms(quiet)
+        log(f"  quiet: ping → pong {result['idle_rtt']}")
+        ask_tasks = [asyncio.create_task(asker(c)) for c in askers]
+        await asyncio.sleep(2)  # workers warm up
+        loaded, loaded_s, daphne_cpu, worker_cpu = await measure(args.heartbeat_seconds)
+        asks_in_window = len(ask_latency)
+        stop.set()
+        for task in pingers + ask_tasks:
+            task.cancel()
+        await asyncio.gather(*pingers, *ask_tasks, return_exceptions=True)
+        result["loaded_rtt"] = summary_ms(loaded)
+        result["loaded_seconds"] = round(loaded_s, 1)
+        result["asks_acked"] = asked["acked"]
+        result["asks_per_s"] = round(asks_in_window / max(0.1, loaded_s + 2), 1)
+        result["ask_ack_latency"] = summary_ms(ask_latency)
+        result["classifier_workers"] = args.procs
+        result["classifier_worker_cpu_share"] = round(worker_cpu / loaded_s / args.procs, 2)
+        result["daphne_cpu_share"] = round(daphne_cpu / loaded_s / args.procs, 2)
+        result["errors"] = dict(run.errors)
+        log(
+            f"  loaded: ping → pong {result['loaded_rtt']}, {result['asks_per_s']} asks/s, "
+            f"classifier workers busy {result['classifier_worker_cpu_share']:.0%} of a core each"
+        )
+        await close_all(clients)
+    return result
+
+
+# --- plot -----------------------------------------------------------------------------------
+
+
+def write_plot(result: dict[str, Any], path: Path) -> bool:
+    """Latency CDFs (product vs baselines) and the observer's tally during the storm."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(no plot: pip install -e '.[bench]' for matplotlib)")
+        return False
+    product = result.get("product", {})
+    data = product.get("plot", {})
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
+    series = {"product": data.get("latency_cdf_ms", {}).get("product", [])}
+    for name, label in (("stock_channels", "stock Channels"), ("raw_websockets", "raw websockets")):
+        cdf = result.get("baselines", {}).get(name, {}).get("latency_cdf_ms")
+        if cdf:
+            series[label] = cdf
+    for label, cdf in series.items():
+        if cdf:
+            ys = [i / (len(cdf) - 1) for i in range(len(cdf))]
+            left.plot([max(v, 0.1) for v in cdf], ys, label=label)
+    left.set_xscale("log")
+    left.axvline(500, color="grey", linestyle=":", label="target p99 500 ms")
+    left.axhline(0.99, color="grey", linestyle="--", linewidth=0.5)
+    left.set_xlabel("question published → received by a client (ms, log)")
+    left.set_ylabel("share of deliveries")
+    left.set_title(f"Delivery latency, {result['config']['clients']} clients")
+    left.legend(loc="lower right")
+    trace = data.get("observer_tally", [])
+    counted = data.get("votes_counted_acked", [])
+    if trace:
+        right.step(
+            [t for t, _ in trace],
+            [n for _, n in trace],
+            where="post",
+            label="tally seen by a client",
+        )
+    if counted:
+        right.step(
+            [t for t, _ in counted],
+            [n for _, n in counted],
+            where="post",
+            label="votes acked (changed)",
+        )
+    if data:
+        right.axvline(data["storm_end_s"], color="grey", linestyle=":", label="last vote sent")
+        right.axhline(data["true_total"], color="grey", linestyle="--", linewidth=0.5)
+    right.set_xlabel("seconds since the storm began")
+    right.set_ylabel("votes")
+    right.set_title("Vote storm: counted vs visible")
+    right.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -1138,6 +1455,7 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
                 "DATABASE_URL": args.database_url,
                 "REDIS_URL": redis_url,
                 "TOWNHALL_REDIS_PREFIX": prefix,
+                "BENCH_LAYER": args.layer,
                 "DJANGO_ALLOWED_HOSTS": HOST,
                 # Persistent database connections (docs/scaling.md): with the default 0
                 # every bridge call opens a new PostgreSQL connection.
@@ -1150,7 +1468,12 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
             "config": {k: v for k, v in vars(args).items() if k not in ("database_url", "out")},
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         }
+        if args.only_heartbeat:
+            result["heartbeat"] = await heartbeat_run(args, env, logs)
+            return result
         result["product"] = await product_run(args, env, hall, redis, logs)
+        if args.heartbeat_seconds > 0:
+            result["heartbeat"] = await heartbeat_run(args, env, logs)
         if not args.skip_baselines:
             rate = result["product"]["per_client_event_rate"]
             size = result["product"]["event_bytes_avg"]
@@ -1174,11 +1497,23 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     result = asyncio.run(amain(args))
     print()
-    print(table(result))
+    if "product" in result:
+        print(table(result))
+    if "heartbeat" in result:
+        h = result["heartbeat"]
+        print(
+            f"heartbeat: quiet {h['idle_rtt']}\n"
+            f"heartbeat under classifier load: {h['loaded_rtt']}, {h['asks_per_s']} asks/s, "
+            f"ask ack {h['ask_ack_latency']}, workers busy {h['classifier_worker_cpu_share']:.0%}"
+        )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     print(f"\nwrote {out}")
+    if "product" not in result:
+        return 0
+    if not args.no_plot and write_plot(result, out.with_suffix(".png")):
+        print(f"wrote {out.with_suffix('.png')}")
     d = result["product"]["delivery"]
     return 0 if d["clients_exact"] == d["clients"] else 1
 

@@ -1,15 +1,25 @@
 """The one sync/async bridge of the sessions app.
 
 Consumers call only these coroutines; every ORM access happens inside them, in
-Django's sync thread, so no query ever runs on the event loop.
+a worker thread, so no query ever runs on the event loop.
+
+Most calls run in Django's one sync thread per process (``thread_sensitive``).
+Votes don't: a storm of them would queue there one transaction each, ahead of
+every other call. They go through :class:`VoteBatcher`, which applies all the
+votes of a session that arrived meanwhile in one transaction, on a small pool of
+its own threads (each with its own persistent database connection).
 """
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from sessions import selectors, services
 from sessions.actors import Actor
@@ -17,6 +27,7 @@ from sessions.broadcast import event_text
 from sessions.browser import participant_id_in
 from sessions.errors import Forbidden
 from sessions.models import LiveSession
+from sessions.services.questions import VoteRequest, question_vote_batch
 
 
 @dataclass(frozen=True)
@@ -82,10 +93,105 @@ question_edit = database_sync_to_async(services.question_edit)
 appeal_submit = database_sync_to_async(services.appeal_submit)
 appeal_decide = database_sync_to_async(services.appeal_decide)
 question_moderate_bulk = database_sync_to_async(services.question_moderate_bulk)
-question_vote = database_sync_to_async(services.question_vote)
 question_moderate = database_sync_to_async(services.question_moderate)
 question_merge = database_sync_to_async(services.question_merge)
 question_mark_answered = database_sync_to_async(services.question_mark_answered)
 stage_show = database_sync_to_async(services.stage_show)
 answer_post = database_sync_to_async(services.answer_post)
 live_session_control = database_sync_to_async(services.live_session_control)
+
+
+# --- votes ----------------------------------------------------------------------------------
+
+# Batches that may be applied at once in one process: one per session at a time.
+VOTE_THREADS = 4
+DEFAULT_VOTE_BATCH_MAX = 500
+_vote_executor: ThreadPoolExecutor | None = None
+
+
+def _votes_apply(live_session_id: int, requests: list[VoteRequest]) -> Any:
+    global _vote_executor
+    if _vote_executor is None:
+        _vote_executor = ThreadPoolExecutor(VOTE_THREADS, thread_name_prefix="townhall-votes")
+    apply = database_sync_to_async(
+        question_vote_batch, thread_sensitive=False, executor=_vote_executor
+    )
+    return apply(live_session_id=live_session_id, requests=requests)
+
+
+class VoteBatcher:
+    """Group commit of the votes of one event loop (one per server process).
+
+    The first vote of a session starts a batch at once; votes that arrive while
+    it is being applied wait for the next one, which then takes all of them (up
+    to ``TOWNHALL_VOTE_BATCH_MAX``). One vote alone is thus applied as soon as
+    before, and a storm costs one transaction per batch instead of one per vote.
+    Each voter gets the outcome of its own vote, or the error it caused.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[int, list[tuple[VoteRequest, asyncio.Future[bool]]]] = {}
+        self._draining: dict[int, asyncio.Task[None]] = {}
+        self.batches = 0  # transactions applied, for tests and diagnostics
+
+    async def submit(
+        self, *, actor: Any, live_session_id: int, question_id: Any, value: Any
+    ) -> bool:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        request = VoteRequest(actor=actor, question_id=question_id, value=value)
+        self._waiting.setdefault(live_session_id, []).append((request, future))
+        if live_session_id not in self._draining:
+            self._draining[live_session_id] = loop.create_task(
+                self._drain(live_session_id), name=f"votes-{live_session_id}"
+            )
+        return await future
+
+    async def _drain(self, live_session_id: int) -> None:
+        limit = getattr(settings, "TOWNHALL_VOTE_BATCH_MAX", DEFAULT_VOTE_BATCH_MAX)
+        batch: list[tuple[VoteRequest, asyncio.Future[bool]]] = []
+        try:
+            await asyncio.sleep(0)  # votes read in this same turn of the loop join in
+            while waiting := self._waiting.get(live_session_id):
+                batch = waiting[:limit]
+                self._waiting[live_session_id] = waiting[limit:]
+                try:
+                    outcomes = await _votes_apply(live_session_id, [r for r, _ in batch])
+                except Exception as exc:  # the whole transaction failed: nothing applied
+                    outcomes = [exc] * len(batch)
+                self.batches += 1
+                for (_, future), outcome in zip(batch, outcomes, strict=True):
+                    if future.done():  # the voter went away
+                        continue
+                    if isinstance(outcome, BaseException):
+                        future.set_exception(outcome)
+                    else:
+                        future.set_result(outcome)
+                batch = []
+        finally:
+            # Normally nothing is left; on cancellation (the loop closing) no voter
+            # waits for ever.
+            del self._draining[live_session_id]
+            for _, future in batch + self._waiting.pop(live_session_id, []):
+                if not future.done():
+                    future.cancel()
+
+
+_batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VoteBatcher] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def vote_batcher() -> VoteBatcher:
+    loop = asyncio.get_running_loop()
+    found = _batchers.get(loop)
+    if found is None:
+        found = _batchers[loop] = VoteBatcher()
+    return found
+
+
+async def question_vote(*, actor: Any, live_session_id: int, question_id: Any, value: Any) -> bool:
+    """``services.question_vote`` through this process's vote batcher."""
+    return await vote_batcher().submit(
+        actor=actor, live_session_id=live_session_id, question_id=question_id, value=value
+    )

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -54,6 +55,18 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self._wakeup: asyncio.Future[None] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._hub: fanout.FanoutHub | None = None
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its ``aclose_old_connections`` before every
+        message: that is a hop into the process's one sync thread, so a ping would
+        wait behind whatever runs there (a question being screened by a classifier,
+        say). No handler here touches the ORM on the event loop; every query runs in
+        a ``database_sync_to_async`` call (bridge.py), which closes stale
+        connections itself in the thread that owns them."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         tally_coalescer.bind_loop(asyncio.get_running_loop())
@@ -324,7 +337,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     async def _question_vote(self, message: dict[str, Any]) -> None:
         require_fields(message, "question_id", "value")
-        await bridge.question_vote(
+        assert self.live_session_id is not None
+        # Batched with the other votes of this process (bridge.VoteBatcher); the
+        # ack carries this vote's own outcome.
+        changed = await bridge.question_vote(
             actor=self.actor,
             live_session_id=self.live_session_id,
             question_id=message["question_id"],
@@ -334,6 +350,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
             message,
             question_id=message["question_id"],
             status="voted" if message["value"] == 1 else "withdrawn",
+            changed=changed,
         )
 
     async def _moderation_decide(self, message: dict[str, Any]) -> None:

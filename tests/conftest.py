@@ -60,3 +60,19 @@ async def connect() -> AsyncIterator[Callable[..., Any]]:
     yield _connect
     for communicator in opened:
         await communicator.disconnect()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_lingering_connections(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """Worker threads (vote batches, tallies, jury draws) keep their own database
+    connections; end them before the test database is dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

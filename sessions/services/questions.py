@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from moderation.models import Appeal, ModerationDecision
@@ -20,7 +22,7 @@ from moderation.selectors import review_for
 from moderation.services import decision_record, decision_record_screening
 from sessions import events
 from sessions.actors import Actor
-from sessions.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sessions.errors import Conflict, Forbidden, InvalidInput, NotFound, TownhallError
 from sessions.models import LiveSession, Participant, Question, SessionEvent, Vote
 from sessions.ratelimit import rate_limit_hit
 from sessions.services.log import (
@@ -225,29 +227,50 @@ def _own_editable_question(
     return question
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class VoteRequest:
+    """One ``question.vote`` as it arrived: checked and applied by :func:`question_vote_batch`."""
+
+    actor: Actor
+    question_id: Any
+    value: Any
+
+
 def question_vote(*, actor: Actor, live_session_id: int, question_id: Any, value: Any) -> bool:
     """Give (1) or withdraw (0) this participant's vote; returns whether it changed.
 
     Votes are not logged one by one: they mark the question for the next
     coalesced ``tally`` event. Repeating a vote or a withdrawal changes nothing.
     """
-    participant = actor.require_participant()
+    (outcome,) = question_vote_batch(
+        live_session_id=live_session_id,
+        requests=[VoteRequest(actor=actor, question_id=question_id, value=value)],
+    )
+    if isinstance(outcome, TownhallError):
+        raise outcome
+    return outcome
+
+
+def _vote_parse(request: VoteRequest) -> tuple[Participant, int, int]:
+    participant = request.actor.require_participant()
+    value = request.value
     if type(value) is not int or value not in (0, 1):
         raise InvalidInput("value must be 1 (vote) or 0 (withdraw).", code="invalid_vote")
     try:
-        pk = int(question_id)
+        pk = int(request.question_id)
     except (TypeError, ValueError):
         raise InvalidInput("question_id must be a number.", code="invalid_question_id") from None
-    question = (
-        Question.objects.select_related("live_session")
-        .filter(pk=pk, live_session_id=live_session_id)
-        .first()
-    )
-    if question is None or participant.live_session_id != live_session_id:
+    return participant, pk, value
+
+
+def _vote_check(
+    live_session: LiveSession, participant: Participant, question: Question | None
+) -> None:
+    """The checks of one vote, in the order a single vote always made them."""
+    if question is None or participant.live_session_id != live_session.pk:
         raise NotFound("No such question in this session.", code="question_not_found")
-    require_live(question.live_session)
-    if question.live_session.requires_verified_voting:
+    require_live(live_session)
+    if live_session.requires_verified_voting:
         require_verified(
             participant_id=participant.pk,
             message="This town hall counts votes of verified participants only.",
@@ -260,24 +283,115 @@ def question_vote(*, actor: Actor, live_session_id: int, question_id: Any, value
         limit=settings.TOWNHALL_VOTE_RATE,
         message="You are voting very fast; slow down a little.",
     )
-    if value == 1:
+
+
+@transaction.atomic
+def question_vote_batch(
+    *, live_session_id: int, requests: Sequence[VoteRequest]
+) -> list[bool | TownhallError]:
+    """Apply many votes of one session in one transaction, with the outcome of each:
+    whether it changed anything, or the error a single vote would have raised.
+
+    The result is the same as applying them one by one in order. The session row
+    is locked first (like every service that logs events), and every writer of
+    ``Vote`` rows goes through here or the merge, which locks it too. So, under
+    the lock, what is read is what is there: each vote's outcome is exact, and
+    the counts of the affected questions are recounted from the ``Vote`` rows
+    with one UPDATE. A participant who votes twice on a question within one batch is
+    applied in two rounds, in order.
+    """
+    outcomes: list[bool | TownhallError] = [False] * len(requests)
+    parsed: list[tuple[int, Participant, int, int]] = []
+    for index, request in enumerate(requests):
         try:
-            with transaction.atomic():
-                Vote.objects.create(question=question, participant=participant)
-        except IntegrityError:
-            return False
-        Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") + 1)
-    else:
-        deleted, _ = Vote.objects.filter(question=question, participant=participant).delete()
-        if not deleted:
-            return False
-        Question.objects.filter(pk=question.pk, vote_count__gt=0).update(
-            vote_count=F("vote_count") - 1
+            participant, pk, value = _vote_parse(request)
+        except TownhallError as exc:
+            outcomes[index] = exc
+            continue
+        parsed.append((index, participant, pk, value))
+    if not parsed:
+        return outcomes
+    try:
+        live_session = lock_session(live_session_id)
+    except NotFound:
+        for index, *_ in parsed:
+            outcomes[index] = NotFound(
+                "No such question in this session.", code="question_not_found"
+            )
+        return outcomes
+    questions = Question.objects.in_bulk({pk for _, _, pk, _ in parsed}, field_name="pk")
+    # Rounds: the n-th request of a (participant, question) pair goes to round n.
+    rounds: list[list[tuple[int, int, int, int]]] = []
+    seen: dict[tuple[int, int], int] = {}
+    for index, participant, pk, value in parsed:
+        question = questions.get(pk)
+        if question is not None and question.live_session_id != live_session_id:
+            question = None
+        try:
+            _vote_check(live_session, participant, question)
+        except TownhallError as exc:
+            outcomes[index] = exc
+            continue
+        key = (pk, participant.pk)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if n == len(rounds):
+            rounds.append([])
+        rounds[n].append((index, pk, participant.pk, value))
+    changed_questions: set[int] = set()
+    for round_ in rounds:
+        changed_questions |= _vote_apply_round(round_, outcomes)
+    if changed_questions:
+        recount = Subquery(
+            Vote.objects.filter(question_id=OuterRef("pk"))
+            .order_by()
+            .values("question_id")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
-    transaction.on_commit(
-        partial(tally_coalescer.mark, live_session_id=live_session_id, question_id=question.pk)
-    )
-    return True
+        Question.objects.filter(pk__in=changed_questions).update(vote_count=Coalesce(recount, 0))
+        for question_id in sorted(changed_questions):
+            transaction.on_commit(
+                partial(
+                    tally_coalescer.mark, live_session_id=live_session_id, question_id=question_id
+                )
+            )
+    return outcomes
+
+
+def _vote_apply_round(
+    round_: list[tuple[int, int, int, int]], outcomes: list[bool | TownhallError]
+) -> set[int]:
+    """Votes with distinct (question, participant) pairs; returns the questions changed."""
+    question_ids = {pk for _, pk, _, _ in round_}
+    participant_ids = {pid for _, _, pid, _ in round_}
+    existing = {
+        (qid, pid): vote_id
+        for vote_id, qid, pid in Vote.objects.filter(
+            question_id__in=question_ids, participant_id__in=participant_ids
+        ).values_list("pk", "question_id", "participant_id")
+    }
+    new_votes: list[Vote] = []
+    withdrawn: list[int] = []
+    changed: set[int] = set()
+    for index, pk, pid, value in round_:
+        vote_id = existing.get((pk, pid))
+        if value == 1 and vote_id is None:
+            new_votes.append(Vote(question_id=pk, participant_id=pid))
+        elif value == 0 and vote_id is not None:
+            withdrawn.append(vote_id)
+        else:
+            outcomes[index] = False
+            continue
+        outcomes[index] = True
+        changed.add(pk)
+    if new_votes:
+        # No conflict can happen under the session lock; ignore_conflicts only
+        # keeps a surprise from failing the whole batch (the recount stays exact).
+        Vote.objects.bulk_create(new_votes, ignore_conflicts=True)
+    if withdrawn:
+        Vote.objects.filter(pk__in=withdrawn).delete()
+    return changed
 
 
 @transaction.atomic
