@@ -216,6 +216,11 @@ if _model_dir:
         },
     )
 
+# Jury draws run in a thread after commit, or wait for `manage.py run_jury_draws`.
+TOWNHALL_JURY_DRAW_RUNNER = env_str("TOWNHALL_JURY_DRAW_RUNNER", "thread") or "thread"
+if TOWNHALL_JURY_DRAW_RUNNER not in ("thread", "command"):
+    raise ImproperlyConfigured("TOWNHALL_JURY_DRAW_RUNNER must be thread or command")
+
 # Client message handlers that other apps add to the session WebSocket.
 TOWNHALL_SOCKET_HANDLERS = ["juries.handlers.HANDLERS"]
 
