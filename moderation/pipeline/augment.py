@@ -12,9 +12,14 @@ equals one of its sentences.
 
 from __future__ import annotations
 
+import csv
 import random
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
 
+from moderation.pipeline.normalize import fold, sanitize
 from moderation.pipeline.training import Row
 
 SOURCE = "synthetic-civic"
@@ -353,11 +358,530 @@ _UR_ABUSE = (
     "لعنتی",
 )
 
-_TABLES: dict[str, tuple[Sequence[str], Mapping[str, Sequence[str]], Sequence[str]]] = {
-    "en": (_EN_FRAMES, _EN, _EN_ABUSE),
-    "ur-Latn": (_UL_FRAMES, _UL, _UL_ABUSE),
-    "ur": (_UR_FRAMES, _UR, _UR_ABUSE),
+
+# --- More variety (second round) ----------------------------------------------
+# Extra frames and slot values written for phrasing the first round lacked:
+# budgets and contracts, follow-ups, thanks-then-complaint, sharp but civil
+# accusations, demands ("... khatam karo", a demand, not a threat), stray dogs
+# and mosquitoes (civic uses of words that also insult). Written from general
+# knowledge of municipal complaints, not from the held-out set.
+_EN_FRAMES_2 = (
+    "{official}, what is the budget for {service} in {place} and where did it go?",
+    "People in {place} have suffered the {problem} for {duration}. What have you actually done?",
+    "We complained about the {problem} many times. Why does nobody listen?",
+    "When will funds for {service} be released?",
+    "Could you tell us when work on {service} in {place} will start?",
+    "Because of the {problem}, children and elderly people in {place} are suffering. "
+    "What is the solution?",
+    "The last government also promised {service}. How is your plan any different?",
+    "Your officers only give statements about the {problem}. When will there be action?",
+    "Who got the contract for {service} in {place}, and on what basis?",
+    "Has the council decided anything about {group}?",
+    "How many officials have faced action over the {problem}?",
+    "Thank you, {official}, but the {problem} in {place} is still there. Will you follow up?",
+    "How long will poor families carry the burden of the {problem}?",
+    "The state of {service} in {place} is terrible. When will it improve?",
+    "End the {problem} in {place} now, people are fed up.",
+    "Stop the {problem}! How many more months must {place} wait?",
+    "Is it true that the {service} budget for {place} was cut? Why?",
+    "What happened to the inquiry into the {problem} in {place}?",
+    "This is shameful: {duration} of {problem} and still no answer. Who will resign?",
+    "Please publish the list of {service} projects for {place} with costs.",
+    "My question is about {group}: what has the administration done this year?",
+    "Can women in {place} get {service} without going through middlemen?",
+    "If the {problem} is not solved before {deadline}, will you take responsibility?",
+    "Will the council kill the mosquitoes before {deadline}? The {problem} is getting worse.",
+    "What will be done about stray dogs in {place}? Children are afraid to go out.",
+)
+_EN_2 = {
+    "problem": (
+        "contaminated tap water",
+        "illegal water hydrants",
+        "absent doctors",
+        "fake electricity bills",
+        "blocked drains",
+        "open manholes",
+        "illegal parking",
+        "ghost schools",
+        "broken water pipelines",
+        "land grabbing",
+        "stray dog bites",
+        "mosquito breeding",
+        "delayed pensions",
+        "traffic jams",
+        "low gas pressure",
+        "tanker mafia",
+        "closed dispensary",
+        "burning of garbage",
+    ),
+    "place": (
+        "Lyari",
+        "Nazimabad",
+        "Johar Town",
+        "Peshawar Saddar",
+        "Quetta",
+        "Larkana",
+        "Mardan",
+        "Bahawalpur",
+        "our tehsil",
+        "ward 12",
+        "the katchi abadi",
+        "Faisalabad",
+        "Gilgit",
+        "Muzaffarabad",
+        "Thar",
+        "Swat",
+    ),
+    "official": (
+        "Commissioner sahib",
+        "Respected MNA",
+        "Madam Deputy Mayor",
+        "Tehsil chairman",
+        "Dear minister",
+        "Sir",
+    ),
+    "service": (
+        "vaccination",
+        "sanitation",
+        "the sewerage line",
+        "the water filtration plant",
+        "the ambulance service",
+        "the dialysis unit",
+        "school buses",
+        "the new park",
+        "Ehsaas payments",
+        "Sehat card treatment",
+        "the girls' college",
+        "solid waste collection",
+    ),
+    "duration": ("a month", "four years", "since last summer", "ten days", "since 2022"),
+    "deadline": ("Eid", "summer", "the new school year", "the end of June", "Muharram"),
+    "group": (
+        "the Christian graveyard wall",
+        "Shia mourners' security",
+        "a women's desk at the police station",
+        "jobs for disabled persons",
+        "the Sikh gurdwara's repairs",
+        "Hazara students' admissions",
+        "the Ahmadi community's complaints",
+        "Hindu marriage registration",
+        "the Sunni seminary's land",
+        "Afghan refugees' schooling",
+        "transgender persons' health cards",
+        "Punjabi and Sindhi farmers' water share",
+    ),
 }
+
+_UL_FRAMES_2 = (
+    "{official}, {place} mein {service} ka budget kitna hai aur kahan kharch hua?",
+    "{place} ke log {duration} se {problem} se pareshan hain, aap ne kya kiya?",
+    "Hum ne {problem} ki shikayat kayi baar ki, koi sunwai kyun nahi hoti?",
+    "{service} ke liye fund kab jari honge?",
+    "Kya aap bata sakte hain ke {place} mein {service} ka kaam kab shuru hoga?",
+    "{problem} ki wajah se {place} ke bachay aur buzurg mushkil mein hain, hal kya hai?",
+    "Pichli hukumat ne bhi {service} ka wada kiya tha, aap ka plan kya mukhtalif hai?",
+    "Aap ke afsar {problem} par sirf bayan dete hain, amal kab hoga?",
+    "{place} mein {service} ka theka kis ko diya gaya aur kis bunyad par?",
+    "Kya {group} ke baare mein council ne koi faisla kiya hai?",
+    "{problem} par ab tak kitne afsaron ke khilaf karwai hui?",
+    "Shukriya {official}, lekin {place} mein {problem} ab bhi hai, kya follow up hoga?",
+    "Ghareeb log {problem} ka bojh kab tak uthayenge?",
+    "{place} mein {service} ki halat bohat buri hai, kab behtar hogi?",
+    "{place} mein {problem} khatam karo, log tang aa chuke hain.",
+    "{problem} band karo! {place} ko aur kitne mahine intezar karna hoga?",
+    "Kya yeh sach hai ke {place} ka {service} ka budget kaat diya gaya? Kyun?",
+    "{place} mein {problem} ki inquiry ka kya bana?",
+    "Sharam ki baat hai, {duration} se {problem} hai aur koi jawab nahi. Kaun istifa dega?",
+    "Meharbani kar ke {place} ke {service} ke mansoobon ki list kharche samet jari karein.",
+    "Mera sawal {group} ke baare mein hai, is saal intezamia ne kya kiya?",
+    "Kya {place} ki khawateen ko {service} baghair sifarish ke mil sakta hai?",
+    "Agar {deadline} se pehle {problem} hal na hua to kya aap zimmedari lenge?",
+    "Kya council {deadline} se pehle machhar maar spray karegi? {problem} barh raha hai.",
+    "{place} mein aawara kutton ka kya hoga? Bachay bahar jane se darte hain.",
+    "Rishwat aur sifarish ka nizam khatam kar do, {service} sab ko barabar milna chahiye.",
+)
+_UL_2 = {
+    "problem": (
+        "ganda paani",
+        "ghair qanooni hydrant",
+        "doctoron ki ghair hazri",
+        "jaali bijli ke bill",
+        "band naliyan",
+        "khulay gutter",
+        "ghair qanooni parking",
+        "ghost school",
+        "paani ki tooti hui pipeline",
+        "qabza mafia",
+        "aawara kutton ke kaatne",
+        "machharon ki afzaish",
+        "pension mein der",
+        "traffic jam",
+        "gas ka kam pressure",
+        "tanker mafia",
+        "band dispensary",
+        "kachra jalana",
+    ),
+    "place": (
+        "Lyari",
+        "Nazimabad",
+        "Johar Town",
+        "Peshawar",
+        "Quetta",
+        "Larkana",
+        "Mardan",
+        "Bahawalpur",
+        "hamari tehsil",
+        "ward 12",
+        "kachi abadi",
+        "Faisalabad",
+        "Gilgit",
+        "Muzaffarabad",
+        "Thar",
+        "Swat",
+    ),
+    "official": (
+        "Commissioner sahab",
+        "MNA sahab",
+        "deputy mayor sahiba",
+        "tehsil chairman sahab",
+        "janab",
+        "sir",
+    ),
+    "service": (
+        "vaccination",
+        "safai",
+        "sewerage line",
+        "paani ka filter plant",
+        "ambulance service",
+        "dialysis unit",
+        "school bus",
+        "naya park",
+        "Ehsaas ki raqam",
+        "Sehat card ka ilaj",
+        "larkiyon ka college",
+        "kachra uthana",
+    ),
+    "duration": ("aik mahine", "chaar saal", "pichli garmiyon", "das din", "2022"),
+    "deadline": ("Eid", "garmiyon", "naye taleemi saal", "June ke aakhir", "Muharram"),
+    "group": (
+        "Masihi qabristan ki deewar",
+        "Shia azadaron ki security",
+        "thane mein khawateen desk",
+        "mazoor afraad ki naukriyan",
+        "Sikh gurdwara ki marammat",
+        "Hazara talaba ke dakhlay",
+        "Ahmadi baradari ki shikayat",
+        "Hindu shadiyon ki registration",
+        "Sunni madrassay ki zameen",
+        "Afghan panah guzeenon ki taleem",
+        "khwaja sira afraad ke sehat card",
+        "Punjabi aur Sindhi kisanon ka paani",
+    ),
+}
+
+_UR_FRAMES_2 = (
+    "{official}، {place} میں {service} کا بجٹ کتنا ہے اور کہاں خرچ ہوا؟",
+    "{place} کے لوگ {duration} سے {problem} سے پریشان ہیں، آپ نے کیا کیا؟",
+    "ہم نے {problem} کی شکایت کئی بار کی، کوئی شنوائی کیوں نہیں ہوتی؟",
+    "{service} کے لیے فنڈ کب جاری ہوں گے؟",
+    "کیا آپ بتا سکتے ہیں کہ {place} میں {service} کا کام کب شروع ہوگا؟",
+    "{problem} کی وجہ سے {place} کے بچے اور بزرگ مشکل میں ہیں، حل کیا ہے؟",
+    "پچھلی حکومت نے بھی {service} کا وعدہ کیا تھا، آپ کا منصوبہ کیسے مختلف ہے؟",
+    "آپ کے افسران {problem} پر صرف بیان دیتے ہیں، عمل کب ہوگا؟",
+    "{place} میں {service} کا ٹھیکہ کس کو دیا گیا اور کس بنیاد پر؟",
+    "کیا {group} کے بارے میں کونسل نے کوئی فیصلہ کیا ہے؟",
+    "{problem} پر اب تک کتنے افسران کے خلاف کارروائی ہوئی؟",
+    "شکریہ {official}، لیکن {place} میں {problem} اب بھی ہے، کیا فالو اپ ہوگا؟",
+    "غریب لوگ {problem} کا بوجھ کب تک اٹھائیں گے؟",
+    "{place} میں {service} کی حالت بہت خراب ہے، کب بہتر ہوگی؟",
+    "{place} میں {problem} ختم کرو، لوگ تنگ آ چکے ہیں۔",
+    "{problem} بند کرو! {place} کو مزید کتنے مہینے انتظار کرنا ہوگا؟",
+    "کیا یہ سچ ہے کہ {place} کا {service} کا بجٹ کاٹ دیا گیا؟ کیوں؟",
+    "{place} میں {problem} کی انکوائری کا کیا بنا؟",
+    "شرم کی بات ہے، {duration} سے {problem} ہے اور کوئی جواب نہیں۔ کون استعفیٰ دے گا؟",
+    "براہ کرم {place} کے {service} کے منصوبوں کی فہرست اخراجات سمیت جاری کریں۔",
+    "میرا سوال {group} کے بارے میں ہے، اس سال انتظامیہ نے کیا کیا؟",
+    "اگر {deadline} سے پہلے {problem} حل نہ ہوا تو کیا آپ ذمہ داری لیں گے؟",
+    "کیا کونسل {deadline} سے پہلے مچھر مار اسپرے کرے گی؟ {problem} بڑھ رہا ہے۔",
+    "{place} میں آوارہ کتوں کا کیا ہوگا؟ بچے باہر جانے سے ڈرتے ہیں۔",
+    "رشوت اور سفارش کا نظام ختم کر دو، {service} سب کو برابر ملنا چاہیے۔",
+)
+_UR_2 = {
+    "problem": (
+        "گندا پانی",
+        "غیر قانونی ہائیڈرنٹ",
+        "ڈاکٹروں کی غیر حاضری",
+        "جعلی بجلی کے بل",
+        "بند نالیاں",
+        "کھلے مین ہول",
+        "غیر قانونی پارکنگ",
+        "گھوسٹ اسکول",
+        "ٹوٹی ہوئی پائپ لائن",
+        "قبضہ مافیا",
+        "آوارہ کتوں کے کاٹنے",
+        "مچھروں کی افزائش",
+        "پنشن میں تاخیر",
+        "ٹریفک جام",
+        "گیس کا کم پریشر",
+        "ٹینکر مافیا",
+        "بند ڈسپنسری",
+        "کچرا جلانا",
+    ),
+    "place": (
+        "لیاری",
+        "ناظم آباد",
+        "جوہر ٹاؤن",
+        "پشاور",
+        "کوئٹہ",
+        "لاڑکانہ",
+        "مردان",
+        "بہاولپور",
+        "ہماری تحصیل",
+        "وارڈ بارہ",
+        "کچی آبادی",
+        "فیصل آباد",
+        "گلگت",
+        "مظفرآباد",
+        "تھر",
+        "سوات",
+    ),
+    "official": ("کمشنر صاحب", "ایم این اے صاحب", "ڈپٹی میئر صاحبہ", "تحصیل چیئرمین صاحب", "جناب"),
+    "service": (
+        "ویکسینیشن",
+        "صفائی",
+        "سیوریج لائن",
+        "پانی کا فلٹر پلانٹ",
+        "ایمبولینس سروس",
+        "ڈائیلاسز یونٹ",
+        "اسکول بس",
+        "نیا پارک",
+        "احساس کی رقم",
+        "صحت کارڈ کا علاج",
+        "لڑکیوں کا کالج",
+        "کچرا اٹھانا",
+    ),
+    "duration": ("ایک مہینے", "چار سال", "پچھلی گرمیوں", "دس دن", "دو ہزار بائیس"),
+    "deadline": ("عید", "گرمیوں", "نئے تعلیمی سال", "جون کے آخر", "محرم"),
+    "group": (
+        "مسیحی قبرستان کی دیوار",
+        "شیعہ عزاداروں کی سیکیورٹی",
+        "تھانے میں خواتین ڈیسک",
+        "معذور افراد کی ملازمتیں",
+        "سکھ گوردوارے کی مرمت",
+        "ہزارہ طلبہ کے داخلے",
+        "احمدی برادری کی شکایات",
+        "ہندو شادیوں کی رجسٹریشن",
+        "سنی مدرسے کی زمین",
+        "افغان پناہ گزینوں کی تعلیم",
+        "خواجہ سرا افراد کے صحت کارڈ",
+        "پنجابی اور سندھی کسانوں کا پانی",
+    ),
+}
+
+# Threats and group hate *without* slurs: a group (or "them") plus a call to
+# violence or a dehumanising claim. Generated as abusive rows on their own and
+# spliced into civic questions, so that group names and words like "khatam"
+# stay neutral while the construction is learnt.
+_HATE: dict[str, tuple[Sequence[str], Sequence[str], Sequence[str]]] = {
+    "en": (
+        (
+            "Hindus",
+            "Christians",
+            "Ahmadis",
+            "Shias",
+            "Sunnis",
+            "Sikhs",
+            "women",
+            "transgenders",
+            "Pathans",
+            "Baloch",
+            "Punjabis",
+            "Sindhis",
+            "Muhajirs",
+            "Hazaras",
+            "Afghans",
+            "these people",
+        ),
+        (
+            "{g} should be killed",
+            "{g} must be wiped out",
+            "burn their houses, all {g}",
+            "kill them all, these {g}",
+            "{g} are a curse on this country",
+            "{g} are not human",
+            "{g} are dogs and deserve nothing",
+            "{g} should be thrown out of the country",
+            "someone should shoot the {g} one by one",
+            "{g} are traitors, hang them",
+            "{g} are vermin",
+            "we will burn down their shops, these {g}",
+        ),
+        (),
+    ),
+    "ur-Latn": (
+        (
+            "Hindu",
+            "Isai",
+            "Ahmadi",
+            "Shia",
+            "Sunni",
+            "Sikh",
+            "aurtein",
+            "khusray",
+            "Pathan",
+            "Baloch",
+            "Punjabi",
+            "Sindhi",
+            "Muhajir",
+            "Hazara",
+            "Afghani",
+            "ye log",
+        ),
+        (
+            "{g} ko maar do",
+            "{g} ko zinda jala do",
+            "{g} ko khatam kar do",
+            "{g} ko mulk se nikal do",
+            "{g} sab ghaddar hain",
+            "{g} wajib ul qatl hain",
+            "{g} insaan nahi janwar hain",
+            "{g} par lanat, in ke ghar jala do",
+            "{g} ko goli maar deni chahiye",
+            "in {g} ko phansi do",
+            "{g} is mulk ke liye kaansar hain",
+            "{g} ki dukanein jala denge",
+        ),
+        (),
+    ),
+    "ur": (
+        (
+            "ہندو",
+            "عیسائی",
+            "احمدی",
+            "شیعہ",
+            "سنی",
+            "سکھ",
+            "عورتیں",
+            "خواجہ سرا",
+            "پٹھان",
+            "بلوچ",
+            "پنجابی",
+            "سندھی",
+            "مہاجر",
+            "ہزارہ",
+            "افغانی",
+            "یہ لوگ",
+        ),
+        (
+            "{g} کو مار دو",
+            "{g} کو زندہ جلا دو",
+            "{g} کو ختم کر دو",
+            "{g} کو ملک سے نکال دو",
+            "{g} سب غدار ہیں",
+            "{g} واجب القتل ہیں",
+            "{g} انسان نہیں جانور ہیں",
+            "{g} پر لعنت، ان کے گھر جلا دو",
+            "{g} کو گولی مار دینی چاہیے",
+            "ان {g} کو پھانسی دو",
+            "{g} اس ملک کے لیے ناسور ہیں",
+            "{g} کی دکانیں جلا دیں گے",
+        ),
+        (),
+    ),
+}
+
+# Roman Urdu has no standard spelling: the same word is written many ways.
+# Training text gets random variants so the model sees them (word -> variants).
+_ROMAN_VARIANTS: dict[str, tuple[str, ...]] = {
+    "hai": ("hay", "he", "h"),
+    "hain": ("hen", "hein", "hn"),
+    "nahi": ("nahin", "nai", "nhi", "nahee"),
+    "kyun": ("kyon", "kiyon", "q", "kyu"),
+    "mein": ("main", "me", "mai", "men"),
+    "kab": ("kb",),
+    "kya": ("kia", "kiya", "kyaa"),
+    "ke": ("kay", "k"),
+    "ki": ("ky", "kee"),
+    "ka": ("ka",),
+    "se": ("say", "sy", "sey"),
+    "aur": ("or", "aor"),
+    "hoga": ("ho ga", "hoge", "hogaa"),
+    "hamare": ("humare", "hamaray", "hmare"),
+    "hamari": ("humari", "hmari"),
+    "paani": ("pani", "pany"),
+    "bijli": ("bijlee", "bjli"),
+    "sarak": ("sadak", "sarrak", "road"),
+    "hukumat": ("hakoomat", "hukoomat", "govt"),
+    "masla": ("maslah", "masala", "mas'ala"),
+    "shikayat": ("shikayaat", "complaint", "shikaiyat"),
+    "kaun": ("kon", "koun"),
+    "kitna": ("kitnaa", "kitna"),
+    "kitne": ("kitnay",),
+    "abhi": ("abi", "ab bhi"),
+    "theek": ("thik", "teek", "theek"),
+    "sahab": ("sahib", "saab", "sb"),
+    "bohat": ("bohot", "bahut", "bht", "buhat"),
+    "liye": ("liay", "lye", "liyay"),
+    "karein": ("karen", "krein", "kren"),
+    "kiya": ("kia", "kya"),
+    "gaya": ("gya", "gaya"),
+    "raha": ("rha",),
+    "rahe": ("rahay", "rhe"),
+    "wala": ("wla", "waala"),
+    "walay": ("wale", "waly"),
+    "bachay": ("bachche", "bache", "bachy"),
+    "zimmedar": ("zimmadar", "zimedar", "zimmedaar"),
+    "intezar": ("intazar", "intizar"),
+    "mahine": ("mahinay", "mahiney", "month"),
+    "saal": ("sal",),
+}
+
+
+def _vary_roman(text: str, rng: random.Random, rate: float = 0.35) -> str:
+    """Swap words for common alternative Roman Urdu spellings at ``rate``."""
+    out = []
+    for word in text.split(" "):
+        core = word.rstrip("?,.!")
+        tail = word[len(core) :]
+        options = _ROMAN_VARIANTS.get(core.lower())
+        if options and rng.random() < rate:
+            core = rng.choice(options)
+        out.append(core + tail)
+    return " ".join(out)
+
+
+def _casual(text: str, lang: str, rng: random.Random) -> str:
+    """Typing as people type: spelling variants, lower case, no final mark."""
+    if lang == "ur-Latn":
+        text = _vary_roman(text, rng)
+    if lang != "ur" and rng.random() < 0.2:
+        text = text.lower()
+    if rng.random() < 0.15:
+        text = text.rstrip("?.!؟۔")
+    return text
+
+
+def _merge(
+    frames: Sequence[str],
+    slots: Mapping[str, Sequence[str]],
+    frames_2: Sequence[str],
+    slots_2: Mapping[str, Sequence[str]],
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    merged = {k: tuple(slots[k]) + tuple(slots_2.get(k, ())) for k in slots}
+    return tuple(frames) + tuple(frames_2), merged
+
+
+_TABLES: dict[str, tuple[Sequence[str], Mapping[str, Sequence[str]], Sequence[str]]] = {
+    "en": (*_merge(_EN_FRAMES, _EN, _EN_FRAMES_2, _EN_2), _EN_ABUSE),
+    "ur-Latn": (*_merge(_UL_FRAMES, _UL, _UL_FRAMES_2, _UL_2), _UL_ABUSE),
+    "ur": (*_merge(_UR_FRAMES, _UR, _UR_FRAMES_2, _UR_2), _UR_ABUSE),
+}
+# Every VALIDATION_EVERY-th frame is kept out of training and only used for the
+# synthetic civic validation split (``civic_rows(..., part="validation")``): its
+# friction estimates how the model does on *phrasings it has not seen*.
+VALIDATION_EVERY = 6
+HELD_OUT_CIVIC = Path(__file__).resolve().parents[1] / "evaluation" / "civic_questions.csv"
+NEAR_DUPLICATE_JACCARD = 0.5
 
 
 def _fill(frame: str, slots: Mapping[str, Sequence[str]], rng: random.Random) -> str:
@@ -366,26 +890,104 @@ def _fill(frame: str, slots: Mapping[str, Sequence[str]], rng: random.Random) ->
     return text[0].upper() + text[1:] if text[:1].isascii() else text
 
 
-def civic_rows(lang: str, n_clean: int, n_abusive: int, seed: int = 13) -> list[Row]:
-    """``n_clean`` clean and ``n_abusive`` abusive synthetic questions (deterministic)."""
+def _shingles(text: str) -> frozenset[str]:
+    key = " " + " ".join(fold(sanitize(text)).split()) + " "
+    return frozenset(key[i : i + 4] for i in range(max(1, len(key) - 3)))
+
+
+class NearDuplicateGuard:
+    """Flags texts whose character-4-gram Jaccard with a reference text is high."""
+
+    def __init__(self, reference: Sequence[str], threshold: float = NEAR_DUPLICATE_JACCARD):
+        self.threshold = threshold
+        self.index: dict[str, list[int]] = {}
+        self.sizes: list[int] = []
+        for i, text in enumerate(reference):
+            grams = _shingles(text)
+            self.sizes.append(len(grams))
+            for gram in grams:
+                self.index.setdefault(gram, []).append(i)
+
+    def similarity(self, text: str) -> float:
+        """Highest Jaccard similarity with any reference text (0 if none)."""
+        grams = _shingles(text)
+        shared: dict[int, int] = {}
+        for gram in grams:
+            for i in self.index.get(gram, ()):
+                shared[i] = shared.get(i, 0) + 1
+        best = 0.0
+        for i, n in shared.items():
+            best = max(best, n / (len(grams) + self.sizes[i] - n))
+        return best
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and self.similarity(text) >= self.threshold
+
+
+@lru_cache(maxsize=4)
+def held_out_guard(lang: str) -> NearDuplicateGuard:
+    """Guard against the hand-written held-out civic questions of ``lang`` (if present)."""
+    texts: list[str] = []
+    if HELD_OUT_CIVIC.is_file():
+        with HELD_OUT_CIVIC.open(newline="", encoding="utf-8") as fh:
+            texts = [r["text"] for r in csv.DictReader(fh) if r.get("lang") == lang]
+    return NearDuplicateGuard(texts)
+
+
+def civic_rows(
+    lang: str,
+    n_clean: int,
+    n_abusive: int,
+    seed: int = 13,
+    part: Literal["train", "validation"] = "train",
+    guard: NearDuplicateGuard | None = None,
+) -> list[Row]:
+    """``n_clean`` clean and ``n_abusive`` abusive synthetic questions (deterministic).
+
+    ``part="train"`` uses all frames but every ``VALIDATION_EVERY``-th;
+    ``part="validation"`` only those. Sentences that near-duplicate a held-out
+    civic question (``guard``, default: ``held_out_guard(lang)``) are dropped.
+    """
     if lang not in _TABLES:
         return []
-    frames, slots, abuse = _TABLES[lang]
+    frames_all, slots, abuse = _TABLES[lang]
+    chosen = [
+        f
+        for i, f in enumerate(frames_all)
+        if (i % VALIDATION_EVERY == VALIDATION_EVERY - 1) == (part == "validation")
+    ]
+    groups, hate_frames, _ = _HATE[lang]
+    guard = held_out_guard(lang) if guard is None else guard
     # Reproducible sampling for training data, not a security use.
-    rng = random.Random(f"{seed}:{lang}")  # noqa: S311
+    rng = random.Random(f"{seed}:{lang}:{part}")  # noqa: S311
     seen: set[str] = set()
     rows: list[Row] = []
     attempts = 0
     while len(rows) < n_clean and attempts < n_clean * 20:
         attempts += 1
-        text = _fill(rng.choice(frames), slots, rng)
+        text = _casual(_fill(rng.choice(chosen), slots, rng), lang, rng)
         if text not in seen:
             seen.add(text)
+            if text in guard:
+                continue
             rows.append(Row(text, 0, lang, SOURCE))
-    for _ in range(n_abusive):
-        base = _fill(rng.choice(frames), slots, rng)
-        insult = rng.choice(abuse)
-        sep = "، " if lang == "ur" else ", "
-        text = f"{insult}{sep}{base}" if rng.random() < 0.5 else f"{base} {insult}"
+    sep = "، " if lang == "ur" else ", "
+    n_made = 0
+    attempts = 0
+    while n_made < n_abusive and attempts < n_abusive * 20:
+        attempts += 1
+        base = _fill(rng.choice(chosen), slots, rng)
+        roll = rng.random()
+        if roll < 0.3:
+            # Group hate or a threat on its own, or after a civic question.
+            hate = rng.choice(hate_frames).format(g=rng.choice(groups))
+            text = hate if rng.random() < 0.5 else f"{base} {hate}"
+        else:
+            insult = rng.choice(abuse)
+            text = f"{insult}{sep}{base}" if roll < 0.65 else f"{base} {insult}"
+        text = _casual(text, lang, rng)
+        if text in guard:
+            continue
         rows.append(Row(text, 1, lang, SOURCE))
+        n_made += 1
     return rows

@@ -118,11 +118,76 @@ def _parse(text: str, severity: Severity, source: str, lang: str = "*") -> list[
     return terms
 
 
+# Group words for the threat/group-hate constructions in ``threats.txt``
+# ({G_EN}, {G_UL}, {G_UR}). A group word alone is never a match: these are how
+# citizens name their communities in civic questions.
+GROUP_WORDS = {
+    "G_EN": (
+        r"hindus?|christians?|ahmadis?|ahmadiyy?as?|qadianis?|mirzais?|shias?|shiites?|"
+        r"sunnis?|sikhs?|jews|muslims|women|girls|females|transgenders?|trans people|"
+        r"khwaja siras?|hijras?|pathans?|pashtuns?|pakhtuns?|punjabis?|sindhis?|balochs?|"
+        r"baluchs?|muhajirs?|mohajirs?|hazaras?|bengalis?|afghans?|refugees|minorities|"
+        r"immigrants|gays|these people|those people"
+    ),
+    "G_UL": (
+        r"hindu(?:on|o)?|isai(?:yon|yo)?|esai|masihi(?:yon)?|ahmadi(?:yon|yo)?|"
+        r"qadiani(?:yon)?|mirzai(?:yon)?|shia|shiyon|shion|sunni(?:yon)?|sikh(?:on)?|"
+        r"yahudi(?:yon)?|yahoodi(?:yon)?|aurat|aurten|aurtein|auratein|aurton|auraton|"
+        r"khawateen|larkiyan|larkiyon|khwaja sira|khusray|khusre|hijray|hijre|"
+        r"transgenders?|pathan(?:on|o)?|pashtun(?:on)?|punjabi(?:yon)?|sindhi(?:yon)?|"
+        r"baloch(?:on)?|muhajir(?:on)?|mohajir(?:on)?|hazara|hazaron|bengali|bangali|"
+        r"afghani?(?:yon)?|in logon|un logon|ye log|yeh log|woh log|wo log"
+    ),
+    "G_UR": (
+        "ہندو|ہندوؤں|عیسائی|عیسائیوں|مسیحی|مسیحیوں|احمدی|احمدیوں|قادیانی|قادیانیوں|"
+        "مرزائی|مرزائیوں|شیعہ|شیعوں|سنی|سنیوں|سکھ|سکھوں|یہودی|یہودیوں|عورتیں|عورتوں|"
+        "خواتین|لڑکیاں|لڑکیوں|خواجہ سرا|ہیجڑے|ٹرانسجینڈر|پٹھان|پٹھانوں|پشتون|پشتونوں|"
+        "پنجابی|پنجابیوں|سندھی|سندھیوں|بلوچ|بلوچوں|مہاجر|مہاجروں|ہزارہ|بنگالی|بنگالیوں|"
+        "افغان|افغانی|افغانیوں|یہ لوگ|وہ لوگ|ان لوگوں"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Construction:
+    """A threat or group-hate construction: a regex over folded text (always suspect)."""
+
+    name: str
+    category: str
+    regex: re.Pattern[str]
+    source: str
+
+
+def parse_constructions(text: str, source: str) -> list[Construction]:
+    """``name<TAB>category<TAB>regex`` lines; the regex is folded like the text it sees."""
+    found: list[Construction] = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        parts = raw.split("\t")
+        if len(parts) != 3:
+            raise ValueError(f"{source}:{lineno}: expected name<TAB>category<TAB>regex")
+        name, category, pattern = (p.strip() for p in parts)
+        if category not in CATEGORIES:
+            raise ValueError(f"{source}:{lineno}: unknown category {category!r}")
+        for key, words in GROUP_WORDS.items():
+            pattern = pattern.replace("{" + key + "}", words)
+        regex = re.compile(f"{_BOUNDARY_BEFORE}(?:{fold(pattern)}){_BOUNDARY_AFTER}")
+        found.append(Construction(name, category, regex, source))
+    return found
+
+
 class Lexicon:
     """Compiled term lists. Build once (``load_lexicon`` caches) and share."""
 
-    def __init__(self, terms: Iterable[Term], allowed: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        terms: Iterable[Term],
+        allowed: Iterable[str] = (),
+        constructions: Iterable[Construction] = (),
+    ) -> None:
         self.terms: tuple[Term, ...] = tuple(dict.fromkeys(terms))
+        self.constructions: tuple[Construction, ...] = tuple(constructions)
         # Everyday words that the obfuscation-tolerant patterns would otherwise
         # catch ("chuttiyan", holidays, looks like a slur once letters repeat).
         self.allowed: frozenset[str] = frozenset(_word_key(w) for w in allowed)
@@ -182,6 +247,20 @@ class Lexicon:
                             found[key] = Match(
                                 term.term, term.category, severity, term.source, span
                             )
+        for construction in self.constructions:
+            for text in texts:
+                hit = construction.regex.search(text)
+                if hit:
+                    key = (construction.name, "suspect")
+                    if key not in found:
+                        found[key] = Match(
+                            construction.name,
+                            construction.category,
+                            "suspect",
+                            construction.source,
+                            hit.group(0),
+                        )
+                    break
         return list(found.values())
 
 
@@ -216,11 +295,24 @@ def _parse_allowed(text: str) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=1)
+def _builtin_constructions() -> tuple[Construction, ...]:
+    text = _builtin_text("threats.txt")
+    return tuple(parse_constructions(text, "builtin:threats.txt")) if text else ()
+
+
+@lru_cache(maxsize=8)
 def load_lexicon(use_builtin: bool, extra: tuple[LexiconSource, ...]) -> Lexicon:
-    """Built-in lists (for every language, since questions mix them) plus extra files."""
+    """Built-in lists (for every language, since questions mix them) plus extra files.
+
+    Cached per process: compiling the lists takes ~7 ms, far more than matching.
+    A changed extra file is read again only after a restart (or ``cache_clear()``).
+    """
     terms: list[Term] = []
     allowed: list[str] = []
+    constructions: list[Construction] = []
     if use_builtin:
+        constructions.extend(_builtin_constructions())
         for lang in BUILTIN_LANGUAGES:
             for severity in ("banned", "suspect"):
                 name = f"{lang}.{severity}.txt"
@@ -234,4 +326,4 @@ def load_lexicon(use_builtin: bool, extra: tuple[LexiconSource, ...]) -> Lexicon
         text = Path(source.path).read_text(encoding="utf-8")
         name = f"file:{Path(source.path).name}"
         terms.extend(_parse(text, source.severity, name, source.lang))
-    return Lexicon(terms, allowed)
+    return Lexicon(terms, allowed, constructions)

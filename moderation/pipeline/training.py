@@ -25,6 +25,7 @@ import numpy as np
 from moderation.pipeline.classifier.linear import (
     FORMAT_VERSION,
     METADATA_FILE,
+    ROMAN_SKELETON,
     LanguageModel,
     _library_versions,
     featurize,
@@ -184,6 +185,55 @@ def choose_thresholds(
     }
 
 
+def calibrate(
+    labels: Sequence[int],
+    scores: Sequence[float],
+    caught: Sequence[bool],
+    civic_labels: Sequence[int],
+    civic_scores: Sequence[float],
+    civic_caught: Sequence[bool],
+    target_leak: float = 0.05,
+    max_reject_fpr: float = 0.01,
+) -> dict[str, Any]:
+    """Thresholds from the corpus validation part *and* a synthetic civic validation split.
+
+    hold: ``choose_thresholds`` on the corpus; lowered further if the civic split
+    (frames never seen in training) would leak more than ``target_leak``. Leak
+    first on both: the civic split can only make the model stricter, never laxer.
+    reject: from the corpus (≤ ``max_reject_fpr`` of clean rows), and never so low
+    that it rejects more than ``max_reject_fpr`` of clean civic questions.
+    """
+    out: dict[str, Any] = dict(
+        choose_thresholds(labels, scores, target_leak, max_reject_fpr, caught)
+    )
+    out["validation_auc"] = roc_auc(labels, scores) or 0.0
+    if len(set(civic_labels)) == 2:
+        civic = choose_thresholds(
+            civic_labels, civic_scores, target_leak, max_reject_fpr, civic_caught
+        )
+        out["hold"] = min(out["hold"], civic["hold"])
+        out["reject"] = max(out["reject"], civic["reject"], out["hold"])
+        y = np.asarray(labels)
+        s = np.asarray(scores, dtype=np.float64)
+        pre = np.asarray(caught, dtype=bool)
+        out["validation_leak"] = float(((s < out["hold"]) & ~pre & (y == 1)).sum() / (y == 1).sum())
+        out["validation_friction"] = float(
+            (((s >= out["hold"]) | pre) & (y == 0)).sum() / (y == 0).sum()
+        )
+        cy = np.asarray(civic_labels)
+        cs = np.asarray(civic_scores, dtype=np.float64)
+        cpre = np.asarray(civic_caught, dtype=bool)
+        out["civic_validation_n"] = len(cy)
+        out["civic_validation_auc"] = roc_auc(civic_labels, civic_scores)
+        out["civic_validation_leak"] = float(
+            ((cs < out["hold"]) & ~cpre & (cy == 1)).sum() / (cy == 1).sum()
+        )
+        out["civic_validation_friction"] = float(
+            (((cs >= out["hold"]) | cpre) & (cy == 0)).sum() / (cy == 0).sum()
+        )
+    return out
+
+
 def classifier_metrics(
     labels: Sequence[int], scores: Sequence[float], hold: float
 ) -> dict[str, float | int | None]:
@@ -253,14 +303,18 @@ def train(
     civic_clean: int = 0,
     civic_abusive: int = 0,
     log: Any = None,
+    roman_skeleton: bool = True,
 ) -> dict[str, Any]:
     """Train one model per language found in ``data`` (or only ``languages``).
 
     Writes ``<lang>.npz`` and ``metadata.json`` into ``out_dir`` and returns the
     metadata. ``civic_clean``/``civic_abusive`` synthetic civic questions per
     language (``augment.civic_rows``) join the *train* part only, so validation
-    and test stay real data. Precondition: each language has both labels in
-    train and validation.
+    and test stay real data; a second synthetic set built from frames kept out of
+    training (``part="validation"``) joins threshold calibration (``calibrate``).
+    ``roman_skeleton``: the Roman Urdu model also sees consonant skeletons of
+    words (``classifier.linear.roman_skeleton``). Precondition: each language has
+    both labels in train and validation.
     """
     from moderation.pipeline.augment import civic_rows
 
@@ -305,21 +359,42 @@ def train(
         for name, (_, ys) in parts.items():
             if name != "test" and len(set(ys)) < 2:
                 raise ValueError(f"{lang}: the {name} part needs both labels")
-        feats = {name: featurize(texts) for name, (texts, _) in parts.items()}
-        best: tuple[float, float, LanguageModel] | None = None
+        # Synthetic civic validation: frames never used in training (see augment).
+        civic_val = civic_rows(
+            lang, civic_clean // 10, civic_abusive // 10, seed=29, part="validation"
+        )
+        civic_val_texts = [sanitize(r.text) for r in civic_val]
+        civic_val_labels = [r.label for r in civic_val]
+        features = ROMAN_SKELETON if roman_skeleton and lang == "ur-Latn" else ""
+        feats = {name: featurize(texts, features) for name, (texts, _) in parts.items()}
+        civic_val_feats = featurize(civic_val_texts, features)
+        caught = caught_before_classifier(parts["validation"][0])
+        civic_caught = caught_before_classifier(civic_val_texts)
+        best: tuple[float, float, LanguageModel, dict[str, Any]] | None = None
         for c in c_grid:
             model = _fit(feats["train"], parts["train"][1], c, char_max_features, word_max_features)
-            auc = roc_auc(parts["validation"][1], model.predict(feats["validation"])) or 0.0
-            say(f"[{lang}] C={c}: validation AUC {auc:.4f}")
-            if best is None or auc > best[0]:
-                best = (auc, c, model)
+            cand = calibrate(
+                parts["validation"][1],
+                model.predict(feats["validation"]),
+                caught,
+                civic_val_labels,
+                model.predict(civic_val_feats) if civic_val else [],
+                civic_caught,
+                target_leak,
+                max_reject_fpr,
+            )
+            # Friction at the leak target, on the corpus and on unseen civic phrasings.
+            cost = cand["validation_friction"] + cand.get("civic_validation_friction", 0.0)
+            say(
+                f"[{lang}] C={c}: validation AUC {cand['validation_auc']:.4f} "
+                f"hold {cand['hold']:.3f} friction {cand['validation_friction']:.3f} "
+                f"civic friction {cand.get('civic_validation_friction', 0.0):.3f}"
+            )
+            if best is None or cost < best[0]:
+                best = (cost, c, model, cand)
         assert best is not None
-        _, c_best, model = best
+        _, c_best, model, thresholds = best
         val_scores = model.predict(feats["validation"])
-        caught = caught_before_classifier(parts["validation"][0])
-        thresholds = choose_thresholds(
-            parts["validation"][1], val_scores, target_leak, max_reject_fpr, caught
-        )
         test_metrics = (
             classifier_metrics(parts["test"][1], model.predict(feats["test"]), thresholds["hold"])
             if parts["test"][1]
@@ -330,12 +405,15 @@ def train(
         probe_texts = (parts["validation"][0][:5] + parts["test"][0][:3]) or ["probe"]
         probes = [
             {"text": t, "score": s}
-            for t, s in zip(probe_texts, model.predict(featurize(probe_texts)), strict=True)
+            for t, s in zip(
+                probe_texts, model.predict(featurize(probe_texts, features)), strict=True
+            )
         ]
         meta_languages[lang] = {
             "file": file_name,
             "sha256": sha256_file(out / file_name),
             "C": c_best,
+            "text_features": features,
             "n_train": len(parts["train"][1]),
             "n_synthetic_civic": len(synthetic),
             "n_validation": len(parts["validation"][1]),
@@ -365,6 +443,7 @@ def train(
         "synthetic_civic": {
             "clean_per_language": civic_clean,
             "abusive_per_language": civic_abusive,
+            "validation": "frames held out of training (augment.VALIDATION_EVERY), seed 29",
         },
         "languages": meta_languages,
     }
@@ -383,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--civic-clean",
         type=int,
-        default=5000,
+        default=25000,
         help="synthetic clean civic questions per language added to training (0: none)",
     )
     parser.add_argument(

@@ -71,8 +71,33 @@ def model_text(folded: str) -> str:
     return " ".join(text.split())
 
 
-def featurize(display_texts: list[str]) -> list[str]:
-    return [model_text(fold(t)) for t in display_texts]
+# Roman Urdu has no standard spelling (nahi/nahin/nhi, kyun/kyon/kiyon,
+# mein/main/me). A model trained with ``text_features = "roman-skeleton"`` also
+# sees, for each Latin word, a consonant skeleton token ("_nh" for all of
+# nahi/nhi/nahee), so spelling variants share a feature.
+ROMAN_SKELETON = "roman-skeleton"
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+_SKELETON_SUBS = (("ee", "i"), ("oo", "u"), ("ou", "u"), ("w", "v"), ("q", "k"))
+_VOWELS = re.compile(r"(?<!^)[aeiouy]+")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def roman_skeleton(word: str) -> str:
+    """Consonant skeleton of a Latin word: "nahin" -> "nhn", "kiyon" -> "kn"."""
+    for old, new in _SKELETON_SUBS:
+        word = word.replace(old, new)
+    word = _DOUBLE.sub(r"\1", word)
+    return _DOUBLE.sub(r"\1", _VOWELS.sub("", word))
+
+
+def featurize(display_texts: list[str], text_features: str = "") -> list[str]:
+    texts = [model_text(fold(t)) for t in display_texts]
+    if text_features == ROMAN_SKELETON:
+        texts = [
+            t + " " + " ".join("_" + roman_skeleton(w) for w in _LATIN_WORD.findall(t))
+            for t in texts
+        ]
+    return texts
 
 
 def sha256_file(path: Path) -> str:
@@ -217,7 +242,9 @@ class LinearBackend:
             probes = info.get("probes", [])
             if not probes:
                 raise ClassifierError(f"{lang}: metadata has no probe scores to verify against")
-            got = model.predict(featurize([p["text"] for p in probes]))
+            got = model.predict(
+                featurize([p["text"] for p in probes], info.get("text_features", ""))
+            )
             for probe, score in zip(probes, got, strict=True):
                 if not math.isclose(score, probe["score"], abs_tol=1e-6):
                     raise ClassifierError(f"{lang}: probe score {score} != stored {probe['score']}")
@@ -240,4 +267,5 @@ class LinearBackend:
         model = self.models.get(lang)
         if model is None:
             raise ClassifierError(f"linear model has no {lang} part")
-        return model.predict(featurize(texts))
+        features = self.metadata["languages"][lang].get("text_features", "")
+        return model.predict(featurize(texts, features))

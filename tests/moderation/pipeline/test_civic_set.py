@@ -27,3 +27,53 @@ def test_synthetic_training_questions_never_copy_the_held_out_civic_set() -> Non
     for lang in ("en", "ur", "ur-Latn"):
         generated = {key(r.text) for r in civic_rows(lang, 5000, 1000)}
         assert not generated & held_out
+
+
+def test_synthetic_training_questions_do_not_near_duplicate_the_held_out_civic_set() -> None:
+    from moderation.pipeline.augment import NEAR_DUPLICATE_JACCARD, NearDuplicateGuard
+
+    rows = read_rows([CIVIC])
+    for lang in ("en", "ur", "ur-Latn"):
+        guard = NearDuplicateGuard([r.text for r in rows if r.lang == lang])
+        generated = civic_rows(lang, 2000, 500) + civic_rows(lang, 300, 100, part="validation")
+        worst = max(guard.similarity(r.text) for r in generated)
+        assert worst < NEAR_DUPLICATE_JACCARD, lang
+
+
+def test_near_duplicate_guard_catches_small_edits_and_passes_different_questions() -> None:
+    from moderation.pipeline.augment import NearDuplicateGuard
+
+    guard = NearDuplicateGuard(["When will the water supply in our sector be restored?"])
+    assert "when will the water supply in our sector be restored" in guard
+    assert "When will water supply in our sector be restored again?" in guard
+    assert "Who approved the new bus route through the old city?" not in guard
+
+
+def test_validation_frames_are_never_used_for_training_rows() -> None:
+    from moderation.pipeline import augment
+
+    for lang in ("en", "ur", "ur-Latn"):
+        frames = augment._TABLES[lang][0]
+        held = [
+            f
+            for i, f in enumerate(frames)
+            if i % augment.VALIDATION_EVERY == augment.VALIDATION_EVERY - 1
+        ]
+        assert held
+        prefixes = {f.split("{")[0].strip() for f in held if f.split("{")[0].strip()}
+        train = augment.civic_rows(lang, 500, 0)
+        # Frames that start with fixed text: no training row starts the same way
+        # unless another training frame shares that opening.
+        trained_openings = {
+            f.split("{")[0].strip()
+            for i, f in enumerate(frames)
+            if i % augment.VALIDATION_EVERY != augment.VALIDATION_EVERY - 1
+        }
+        for prefix in prefixes - trained_openings:
+            assert not any(r.text.startswith(prefix) for r in train), (lang, prefix)
+
+
+def test_synthetic_abusive_rows_include_threats_and_group_hate_without_slurs() -> None:
+    rows = civic_rows("en", 0, 400)
+    assert any("should be killed" in r.text.lower() for r in rows)
+    assert all(r.label == 1 for r in rows)

@@ -149,3 +149,51 @@ def test_everyday_roman_urdu_words_that_resemble_slurs_are_not_matched(text: str
 def test_the_slur_is_still_caught_next_to_its_innocent_look_alike() -> None:
     found = load_lexicon(True, ()).find(fold("chuttiyan khatam, ab yeh chuuutiya phir aa gaya"))
     assert [m.term for m in found] == ["chutiya"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "These Ahmadis should be killed",
+        "Transgenders are a curse on this city",
+        "burn their houses and shops",
+        "kill them all",
+        "wipe out the Baloch",
+        "Ahmadiyon ko mulk se nikal do",
+        "in sab ko maar do",
+        "Hindu sab ghaddar hain",
+        "احمدی واجب القتل ہیں",
+        "ان سب کو مار دو",
+        "شیعہ سب کافر ہیں",
+        "ان عیسائیوں کو ملک سے نکال دو",
+    ],
+)
+def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
+    lexicon = load_lexicon(True, ())
+    matches = lexicon.find(normalize(text).folded)
+    assert any(m.category in ("threat", "hate_speech") for m in matches), text
+    constructions = [m for m in matches if m.source == "builtin:threats.txt"]
+    assert constructions, text
+    assert all(m.severity == "suspect" for m in constructions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "load shedding khatam karo",
+        "Load-shedding khatam kar do, log tang hain",
+        "Rishwat ka nizam khatam kar do",
+        "لوڈشیڈنگ ختم کر دو",
+        "Why are Hindus not given jobs in the council?",
+        "Kya Shia aur Sunni dono committee mein honge?",
+        "When will the council stop people who burn garbage?",
+        "Should corrupt officials be punished?",
+        "Will the council kill the mosquitoes before the monsoon?",
+        "احمدی شہریوں کی شکایات کون سنے گا؟",
+        "Christians are 2% of the city, how many council jobs do they have?",
+    ],
+)
+def test_civic_demands_and_neutral_group_mentions_are_not_constructions(text: str) -> None:
+    lexicon = load_lexicon(True, ())
+    matches = lexicon.find(normalize(text).folded)
+    assert not [m.term for m in matches if m.source == "builtin:threats.txt"], text

@@ -13,6 +13,7 @@ from moderation.pipeline.classifier.base import ClassifierError
 from moderation.pipeline.classifier.linear import LinearBackend
 from moderation.pipeline.training import (
     Row,
+    calibrate,
     choose_thresholds,
     decision_rows,
     read_rows,
@@ -200,3 +201,40 @@ def test_rows_caught_by_earlier_stages_let_the_hold_threshold_rise() -> None:
 def test_roc_auc_matches_a_hand_computed_example() -> None:
     assert roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == 0.75
     assert roc_auc([1, 1], [0.2, 0.3]) is None
+
+
+def test_civic_validation_can_only_lower_the_hold_threshold() -> None:
+    labels = [1, 1, 1, 1, 0, 0, 0, 0]
+    scores = [0.6, 0.7, 0.8, 0.9, 0.05, 0.15, 0.3, 0.4]
+    no_caught = [False] * 8
+    corpus_only = calibrate(labels, scores, no_caught, [], [], [], target_leak=0.0)
+    assert corpus_only["hold"] == 0.6
+    # A civic abusive question scored 0.2 would leak at 0.6: hold drops to 0.2.
+    stricter = calibrate(
+        labels, scores, no_caught, [1, 0, 0], [0.2, 0.1, 0.05], [False] * 3, target_leak=0.0
+    )
+    assert stricter["hold"] == 0.2
+    assert stricter["civic_validation_leak"] == 0.0
+    assert stricter["validation_friction"] == 0.5
+    # Civic abuse scored high never raises it.
+    easy = calibrate(labels, scores, no_caught, [1, 0], [0.99, 0.01], [False] * 2, target_leak=0.0)
+    assert easy["hold"] == 0.6
+
+
+def test_roman_skeleton_maps_spelling_variants_to_one_token() -> None:
+    from moderation.pipeline.classifier.linear import ROMAN_SKELETON, featurize, roman_skeleton
+
+    assert {roman_skeleton(w) for w in ("nahi", "nhi", "nahee")} == {"nh"}
+    assert {roman_skeleton(w) for w in ("kyun", "kyon", "kiyon")} == {"kn"}
+    plain, skeleton = featurize(["Paani nahi aata"]), featurize(["Paani nahi aata"], ROMAN_SKELETON)
+    assert plain == ["paani nahi aata"]
+    assert skeleton[0].startswith("paani nahi aata ") and "_nh" in skeleton[0].split()
+
+
+def test_trained_roman_urdu_model_records_and_reproduces_its_text_features(
+    trained_model_dir: Path,
+) -> None:
+    meta = json.loads((trained_model_dir / "metadata.json").read_text())
+    assert meta["languages"]["ur-Latn"]["text_features"] == "roman-skeleton"
+    assert meta["languages"]["en"]["text_features"] == ""
+    LinearBackend.load(str(trained_model_dir))  # probes reproduce with the features
