@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
-
-from django.db.models import Count
 
 from moderation.models import Appeal, ModerationDecision
 
@@ -26,32 +25,58 @@ def score_band(score: float | None) -> str | None:
 
 
 def review_for(question: Any) -> dict[str, Any]:
-    """What a moderator needs next to a held question.
+    """What a moderator needs next to one held question (see ``reviews_for``)."""
+    return reviews_for([question])[question.pk]
+
+
+def reviews_for(questions: Sequence[Any]) -> dict[int, dict[str, Any]]:
+    """What a moderator needs next to each held question, by question id.
 
     The automatic stages' findings (stage, reasons, matched terms, language,
-    score and band, relevance) and the author's history in this session.
+    score and band, relevance) and the author's other questions in the session.
+    Two queries whatever the number of questions (a queue snapshot can be long).
     """
-    latest = (
+    if not questions:
+        return {}
+    latest: dict[int, ModerationDecision] = {}
+    for decision in (
         ModerationDecision.objects.filter(
-            question=question, route=ModerationDecision.Route.AUTOMATIC
+            question_id__in=[q.pk for q in questions], route=ModerationDecision.Route.AUTOMATIC
         )
         .exclude(decision=ModerationDecision.Decision.RESUBMIT)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+        .order_by("question_id", "-created_at", "-pk")
+    ):
+        latest.setdefault(decision.question_id, decision)
+    by_author: dict[int, list[tuple[int, str]]] = {}
+    for author_id, pk, status in (
+        questions[0]
+        .__class__.objects.filter(author_id__in={q.author_id for q in questions})
+        .values_list("author_id", "pk", "status")
+    ):
+        by_author.setdefault(author_id, []).append((pk, status))
+    return {q.pk: _review(q, latest.get(q.pk), by_author.get(q.author_id, [])) for q in questions}
+
+
+# Reasons whose detail names a listed term the text matched.
+_TERM_REASONS = frozenset({"banned_term", "suspect_term"})
+
+
+def _review(
+    question: Any, latest: ModerationDecision | None, authored: list[tuple[int, str]]
+) -> dict[str, Any]:
     details: dict[str, Any] = latest.details if latest else {}
+    reasons = details.get("reasons", [])
     score = details.get("score")
-    history = dict(
-        question.__class__.objects.filter(author_id=question.author_id)
-        .exclude(pk=question.pk)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
+    history = Counter(status for pk, status in authored if pk != question.pk)
     return {
         "stage": latest.stage if latest else "",
-        "reasons": details.get("reasons", []),
+        "reasons": reasons,
         "language": details.get("language") or question.language,
-        "matched_terms": details.get("matched_terms", []),
+        "matched_terms": [
+            r["detail"]["term"]
+            for r in reasons
+            if r.get("code") in _TERM_REASONS and "term" in r.get("detail", {})
+        ],
         "score": score,
         "band": score_band(score),
         "backend": details.get("backend"),
@@ -60,9 +85,9 @@ def review_for(question: Any) -> dict[str, Any]:
         "relevance": details.get("relevance"),
         "author_history": {
             "asked": sum(history.values()),
-            "published": history.get("published", 0),
-            "rejected": history.get("rejected", 0),
-            "hidden": history.get("hidden", 0),
+            "published": history["published"],
+            "rejected": history["rejected"],
+            "hidden": history["hidden"],
         },
     }
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from moderation.selectors import review_for
+from moderation.selectors import reviews_for
 from sessions import events
 from sessions.actors import MODERATOR, OFFICIAL, ORGANIZER, Actor
 from sessions.errors import NotFound
@@ -150,9 +150,10 @@ def session_snapshot(*, live_session: LiveSession, actor: Actor) -> dict[str, An
         ]
         snapshot["my_votes"] = question_ids_voted(participant=actor.participant)
     if actor.can_moderate:
+        queue = list(questions_pending(live_session=live_session))
+        reviews = reviews_for(queue)
         snapshot["queue"] = [
-            {**events.question_payload(q, private=True), "review": review_for(q)}
-            for q in questions_pending(live_session=live_session)
+            {**events.question_payload(q, private=True), "review": reviews[q.pk]} for q in queue
         ]
         snapshot["appeals"] = [
             events.question_payload(q, private=True)

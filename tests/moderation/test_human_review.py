@@ -295,3 +295,26 @@ async def test_queue_items_carry_the_review_context_and_appeals_reach_moderators
             break
     assert statuses[0] == ("question.published", None), "the public never sees the appeal"
     assert statuses[1][1]["status"] == "overturned"
+
+
+@pytest.mark.django_db
+def test_the_queue_snapshot_names_the_matched_terms_and_each_authors_history() -> None:
+    from sessions.actors import Actor as SessionActor
+    from sessions.selectors import session_snapshot
+
+    hall = _setup()
+    other = factories.make_participant(hall["session"], name="Other")
+    factories.ask(hall["author"], "Why is the councillor such an idiot about water?")
+    _reject(hall, factories.ask(other, "Earlier one"))
+    factories.ask(other, "When will the road be fixed?")
+    snapshot = session_snapshot(
+        live_session=hall["session"],
+        actor=SessionActor(user=hall["moderator"].user, roles=frozenset({"moderator"})),
+    )
+    reviews = {q["text"]: q["review"] for q in snapshot["queue"]}
+    insult = reviews["Why is the councillor such an idiot about water?"]
+    assert insult["matched_terms"] == ["idiot"]
+    assert insult["author_history"] == {"asked": 0, "published": 0, "rejected": 0, "hidden": 0}
+    road = reviews["When will the road be fixed?"]
+    assert road["matched_terms"] == []
+    assert road["author_history"] == {"asked": 1, "published": 0, "rejected": 1, "hidden": 0}
