@@ -1,6 +1,6 @@
 """Translated labels the pages and the live client share: one mapping each, from here.
 
-Reason labels come from ``moderation.reasons`` (already ``gettext_lazy``); error
+Reason labels come from ``moderation.reasons.reason_labels``; error
 texts are keyed by the stable error ``code`` of docs/protocol.md, so a form post
 and a live message show the same words in the reader's language.
 """
@@ -8,8 +8,6 @@ and a live message show the same words in the reader's language.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-
-from moderation.reasons import ReasonCode, ScreeningCode
 
 ERROR_TEXTS = {
     "offline": _("No connection. It will be sent when the connection is back."),
@@ -49,15 +47,6 @@ ERROR_TEXTS = {
     ),
     "internal_error": _("Something went wrong on our side. Nothing was saved."),
 }
-
-
-def reason_labels() -> dict[str, str]:
-    """Every reason code (moderators' and the automatic stages') → its translated label."""
-    return {
-        str(code): str(label)
-        for choices in (ReasonCode, ScreeningCode)
-        for code, label in choices.choices
-    }
 
 
 def error_text(code: str, fallback: str = "") -> str:

@@ -25,8 +25,8 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from frontend.texts import ERROR_TEXTS, error_text, reason_labels
-from moderation.reasons import ReasonCode, reason_label
+from frontend.texts import ERROR_TEXTS, error_text
+from moderation.reasons import ReasonCode, reason_label, reason_labels
 from moderation.selectors import transparency_report
 from sessions import selectors, services
 from sessions.actors import Actor

@@ -46,8 +46,15 @@ class ScreeningCode(models.TextChoices):
     TOXICITY_MAYBE = "toxicity_maybe", _("Possibly offensive, a moderator must check it")
 
 
+def reason_labels() -> dict[str, str]:
+    """Every reason code (moderators' and the automatic stages') → its label, in the
+    active language."""
+    return {
+        str(code): str(label)
+        for choices in (ReasonCode, ScreeningCode)
+        for code, label in choices.choices
+    }
+
+
 def reason_label(code: str) -> str:
-    for choices in (ReasonCode, ScreeningCode):
-        if code in choices.values:
-            return str(choices(code).label)
-    return code
+    return reason_labels().get(code, code)
