@@ -4,10 +4,16 @@ Consumers call only these coroutines; every ORM access happens inside them, in
 a worker thread, so no query ever runs on the event loop.
 
 Most calls run in Django's one sync thread per process (``thread_sensitive``).
-Votes don't: a storm of them would queue there one transaction each, ahead of
-every other call. They go through :class:`VoteBatcher`, which applies all the
-votes of a session that arrived meanwhile in one transaction, on a small pool of
-its own threads (each with its own persistent database connection).
+Two kinds don't, because they would queue there ahead of every other call:
+
+- asks and edits wait for the toxicity classifier (up to its timeout), so they
+  run on a pool of their own (``SCREENING_THREADS``): a burst of questions keeps
+  the classifier workers busy in parallel, and a moderator's approval or a
+  reconnect's catch-up never waits behind a question being screened;
+- votes go through :class:`VoteBatcher`, which applies all the votes of a
+  session that arrived meanwhile in one transaction, on a small pool of its own.
+
+Each pool thread keeps its own persistent database connection.
 """
 
 from __future__ import annotations
@@ -88,8 +94,17 @@ def events_between(
     return None if missed is None else _replay_texts(missed)
 
 
-question_ask = database_sync_to_async(services.question_ask)
-question_edit = database_sync_to_async(services.question_edit)
+# Asks and edits screened at once in one process. More threads than classifier
+# workers keep the workers fed; each thread holds a database connection.
+SCREENING_THREADS = 6
+_screening_executor = ThreadPoolExecutor(SCREENING_THREADS, thread_name_prefix="townhall-screen")
+
+question_ask = database_sync_to_async(
+    services.question_ask, thread_sensitive=False, executor=_screening_executor
+)
+question_edit = database_sync_to_async(
+    services.question_edit, thread_sensitive=False, executor=_screening_executor
+)
 appeal_submit = database_sync_to_async(services.appeal_submit)
 appeal_decide = database_sync_to_async(services.appeal_decide)
 question_moderate_bulk = database_sync_to_async(services.question_moderate_bulk)

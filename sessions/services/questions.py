@@ -67,7 +67,13 @@ def _screen(
     editing: Question | None = None,
 ) -> Screening:
     """Run screening. Call it before locking the session: a classifier may take
-    up to its timeout, and other questions must not wait behind it."""
+    up to its timeout, and other questions must not wait behind it.
+
+    Precondition: inside a transaction. It locks the author's row, so one
+    participant's asks and edits are screened one at a time (they run on a
+    thread pool, in several processes): the repeat check sees the previous one.
+    """
+    list(Participant.objects.select_for_update().filter(pk=participant.pk).values_list("pk"))
     rate_limit_hit(
         scope="ask",
         key=str(participant.pk),
