@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -252,6 +253,11 @@ class Sample:
 
 
 # --- statistics -----------------------------------------------------------------------------
+
+
+def settle() -> None:
+    """Collect the load generator's garbage between measured phases (gc is off)."""
+    gc.collect()
 
 
 def pct(values: list[float], q: float) -> float | None:
@@ -765,6 +771,7 @@ async def product_run(
         approver = asyncio.create_task(approve_loop())
 
         # A. questions and approvals
+        settle()
         log(f"A. questions: {args.ask_rate}/s for {args.questions_seconds:.0f}s, bots approve")
         seq_a0 = await asyncio.to_thread(last_seq, hall.live_session_id)
         s0 = sample()
@@ -808,6 +815,7 @@ async def product_run(
             f"over {len(published)} questions"
         )
         rng = random.Random(5)
+        settle()
         s2 = sample()
         seq_b0 = await asyncio.to_thread(last_seq, hall.live_session_id)
         storm_start = now()
@@ -885,6 +893,7 @@ async def product_run(
         )
 
         # C. churn while questions keep flowing
+        settle()
         churners = rng.sample(audience, int(len(audience) * args.churn_share))
         log(
             f"C. churn: {len(churners)} clients drop and resume with since on another process "
@@ -966,6 +975,7 @@ async def baseline_run(
         rss_delta = fleet.rss() - rss0
         count = max(1, round(rate * args.questions_seconds))
         log(f"  broadcasting {count} messages of {size} bytes at {rate:.2f}/s")
+        settle()
         s0 = Sample(now(), fleet.cpu(), redis.commands(), redis.cpu(), run.delivered)
         padding = "x" * max(0, size - 60)
         next_t = now()
@@ -1115,6 +1125,43 @@ def train_linear_model(root: Path) -> Path:
     return out
 
 
+_TOPICS = (
+    "the canal water schedule",
+    "the basic health unit",
+    "load-shedding hours",
+    "BISP payments",
+    "the girls' high school",
+    "gas pressure in winter",
+    "the broken street lights",
+    "the bus route to the district hospital",
+    "encroachments on the bazaar road",
+    "the patwari's land records",
+    "flood relief cheques",
+    "the polio vaccination teams",
+    "the new tube well",
+    "drainage in the low streets",
+    "the vegetable market fees",
+)
+_ASKS = (
+    "When will the council fix {a} in {place}, and what happens to {b}?",
+    "Who is responsible for {a} near {place}? Nobody answers about {b} either.",
+    "Why was the budget for {a} in {place} cut, while {b} got more?",
+    "Can the official explain the delay with {a}? In {place} {b} is also ignored.",
+    "How many complaints about {a} came from {place} this year, and about {b}?",
+)
+_PLACES = (
+    "Vehari", "Skardu", "Peshawar", "Multan", "Swat", "Sukkur", "Quetta", "Gujrat",
+    "Bahawalpur", "Mardan", "Hunza", "Larkana", "Sialkot", "Chitral", "Turbat",
+)  # fmt: skip
+
+
+def civic_text(n: int) -> str:
+    """A varied question, so one asker's questions are not repeats of each other."""
+    rng = random.Random(n)
+    a, b = rng.sample(_TOPICS, 2)
+    return rng.choice(_ASKS).format(a=a, b=b, place=rng.choice(_PLACES))
+
+
 def children_cpu(pids: list[int]) -> float:
     """CPU seconds of all descendants of these processes (the classifier workers)."""
     total = 0.0
@@ -1136,6 +1183,10 @@ async def heartbeat_run(
 ) -> dict[str, Any]:
     """Idle clients ping while askers keep the classifier workers busy (automatic mode)."""
     model_dir = await asyncio.to_thread(train_linear_model, logs)
+    # Askers ask back to back: lift the pipeline's own per-participant rate limit,
+    # or their questions would stop at the abuse stage and never reach the model.
+    pipeline_config = logs / "pipeline.json"
+    pipeline_config.write_text(json.dumps({"rate_limit_count": 1_000_000}))
     idle_n = max(1, min(args.heartbeat_clients, args.clients))
     hall = await asyncio.to_thread(make_hall, idle_n + args.heartbeat_askers, 1)
 
@@ -1156,6 +1207,7 @@ async def heartbeat_run(
                 "DJANGO_SETTINGS_MODULE": "bench.settings",
                 "TOWNHALL_LOG_LEVEL": "WARNING",
                 "TOWNHALL_MODERATION_MODEL_DIR": str(model_dir),
+                "TOWNHALL_MODERATION_CONFIG": str(pipeline_config),
                 "TOWNHALL_ASK_RATE": "100000/60",
             },
             logs / f"heartbeat-{i}.log",
@@ -1199,12 +1251,7 @@ async def heartbeat_run(
             while not stop.is_set():
                 asked["n"] += 1
                 n = asked["n"]
-                message = {
-                    "type": "question.ask",
-                    "client_id": f"h{n}",
-                    "text": f"Question {n}: when will the canal in block {n % 17} get water "
-                    "again, and who decides the schedule for the tail-end farmers?",
-                }
+                message = {"type": "question.ask", "client_id": f"h{n}", "text": civic_text(n)}
                 t = now()
                 try:
                     reply = await request(client, message, within=30)
@@ -1494,6 +1541,11 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # The load generator must not pause: what it records grows to hundreds of
+    # thousands of objects, and a full collection over them would stall every
+    # socket's reader at once and be measured as server latency. The run is
+    # bounded, so its memory is too; ``settle()`` collects between phases.
+    gc.disable()
     signal.signal(signal.SIGTERM, _terminate)
     result = asyncio.run(amain(args))
     print()

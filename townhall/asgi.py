@@ -22,3 +22,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+from townhall.runtime import tune_garbage_collector  # noqa: E402
+
+tune_garbage_collector()

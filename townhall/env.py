@@ -68,6 +68,18 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     return count, seconds
 
 
+def env_ints(name: str, default: str, *, count: int) -> tuple[int, ...]:
+    """Parse ``count`` comma-separated non-negative integers, such as ``"50000,20,100"``."""
+    raw = env_str(name, default) or default
+    try:
+        values = tuple(int(part) for part in raw.split(","))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be {count} integers, got {raw!r}") from exc
+    if len(values) != count or min(values) < 0:
+        raise ImproperlyConfigured(f"{name} must be {count} non-negative integers, got {raw!r}")
+    return values
+
+
 def env_json_file(name: str, default: dict[str, Any]) -> dict[str, Any]:
     """Read a JSON object from the file named by ``NAME``."""
     path = env_str(name)
