@@ -112,6 +112,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--heartbeat-clients", type=int, default=int(env_default("BENCH_HB_CLIENTS", 200))
     )
     p.add_argument("--heartbeat-askers", type=int, default=int(env_default("BENCH_HB_ASKERS", 24)))
+    p.add_argument(
+        "--heartbeat-backend",
+        choices=("linear", "detoxify"),
+        default=os.environ.get("BENCH_HB_BACKEND", "linear"),
+        help="classifier of phase D: the linear model, or Detoxify with a BERT-base-sized "
+        "checkpoint built here with random weights (needs the detoxify extra; realistic "
+        "compute per question, meaningless scores)",
+    )
+    p.add_argument(
+        "--heartbeat-worker-nice",
+        type=int,
+        default=int(env_default("BENCH_HB_NICE", 10)),
+        help="pool_worker_nice of phase D's classifier workers (the product's default: 10)",
+    )
     p.add_argument("--only-heartbeat", action="store_true", help="run phase D alone")
     p.add_argument("--no-plot", action="store_true", help="do not write the PNG")
     p.add_argument(
@@ -338,6 +352,7 @@ class Run:
     def __init__(self) -> None:
         self.delivered = 0
         self.published_at: dict[int, float] = {}  # question id -> approve sent
+        self.approve_acked_at: dict[int, float] = {}  # question id -> moderator's ack
         self.received_at: dict[int, list[float]] = defaultdict(list)
         self.baseline_latency: list[float] = []
         self.approve_queue: asyncio.Queue[int] = asyncio.Queue()
@@ -747,6 +762,7 @@ async def product_run(
                 run.errors[f"approve:{type(task.exception()).__name__}"] += 1
             elif task.result().get("status") == "published":
                 run.approved.add(task.result()["question_id"])
+                run.approve_acked_at[task.result()["question_id"]] = now()
 
         async def approve_loop() -> None:
             count = 0
@@ -797,6 +813,34 @@ async def product_run(
             per_client += lat
             if len(times) >= len(everyone):
                 per_question.append(max(lat))
+        # Where the slowest questions lost their time: the approval's own round trip
+        # (moderator socket → commit → ack) or the fan-out to every client.
+        breakdown = []
+        for qid in a_questions:
+            times = run.received_at.get(qid, [])
+            if not times:
+                continue
+            sent = run.published_at[qid]
+            breakdown.append(
+                {
+                    "at_s": round(sent - s0.t, 2),
+                    "approve_ack_ms": round(1000 * (run.approve_acked_at.get(qid, sent) - sent)),
+                    "first_ms": round(1000 * (min(times) - sent)),
+                    "last_ms": round(1000 * (max(times) - sent)),
+                }
+            )
+        breakdown.sort(key=lambda b: -b["last_ms"])
+        result["slowest_questions"] = breakdown[:8]
+        # The first questions after the crowd joined meet cold per-process state
+        # (young garbage from 1,000 new sockets, fresh threads and connections);
+        # reported apart, never instead of the whole phase.
+        warm = [
+            t - run.published_at[qid]
+            for qid in a_questions
+            if run.published_at[qid] - s0.t >= 5
+            for t in run.received_at.get(qid, [])
+        ]
+        result["publish_latency_after_first_5s"] = summary_ms(warm)
         result["publish_latency_per_client"] = summary_ms(per_client)
         result["publish_latency_all_clients"] = summary_ms(per_question)
         result["questions_reaching_everyone"] = f"{len(per_question)}/{len(a_questions)}"
@@ -1162,6 +1206,45 @@ def civic_text(n: int) -> str:
     return rng.choice(_ASKS).format(a=a, b=b, place=rng.choice(_PLACES))
 
 
+def build_detoxify_checkpoint(root: Path) -> tuple[Path, Path]:
+    """A Detoxify checkpoint shaped like ``original`` (BERT-base: 12 layers, 768 wide)
+    with random weights, built offline: what it costs to run is what matters here."""
+    import torch
+    import transformers
+
+    hf_dir = root / "detoxify-hf"
+    hf_dir.mkdir(exist_ok=True)
+    words = sorted(
+        {w.strip("?,.'").lower() for n in range(500) for w in civic_text(n).split()} - {""}
+    )
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "?", ",", ".", *words]
+    (hf_dir / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    transformers.BertTokenizer(vocab_file=str(hf_dir / "vocab.txt")).save_pretrained(str(hf_dir))
+    config = transformers.BertConfig(vocab_size=len(vocab), num_labels=2)
+    config.save_pretrained(str(hf_dir))
+    torch.manual_seed(0)
+    model = transformers.BertForSequenceClassification(config)
+    checkpoint = root / "detoxify-bench.ckpt"
+    torch.save(
+        {
+            "config": {
+                "arch": {
+                    "args": {
+                        "model_type": "bert-base-uncased",
+                        "model_name": "BertForSequenceClassification",
+                        "tokenizer_name": "BertTokenizer",
+                        "num_classes": 2,
+                    }
+                },
+                "dataset": {"args": {"classes": ["toxic", "insult"]}},
+            },
+            "state_dict": model.state_dict(),
+        },
+        checkpoint,
+    )
+    return checkpoint, hf_dir
+
+
 def children_cpu(pids: list[int]) -> float:
     """CPU seconds of all descendants of these processes (the classifier workers)."""
     total = 0.0
@@ -1185,8 +1268,25 @@ async def heartbeat_run(
     model_dir = await asyncio.to_thread(train_linear_model, logs)
     # Askers ask back to back: lift the pipeline's own per-participant rate limit,
     # or their questions would stop at the abuse stage and never reach the model.
+    pipeline: dict[str, Any] = {
+        "rate_limit_count": 1_000_000,
+        "pool_worker_nice": args.heartbeat_worker_nice,
+    }
+    if args.heartbeat_backend == "detoxify":
+        checkpoint, hf_dir = await asyncio.to_thread(build_detoxify_checkpoint, logs)
+        pipeline["backends"] = {
+            "en": {
+                "kind": "detoxify",
+                "checkpoint": str(checkpoint),
+                "huggingface_config_path": str(hf_dir),
+                "languages": ["en"],
+                "hold_threshold": 0.5,
+                "reject_threshold": 0.99,
+            }
+        }
+        pipeline["classifier_timeout_s"] = 30.0
     pipeline_config = logs / "pipeline.json"
-    pipeline_config.write_text(json.dumps({"rate_limit_count": 1_000_000}))
+    pipeline_config.write_text(json.dumps(pipeline))
     idle_n = max(1, min(args.heartbeat_clients, args.clients))
     hall = await asyncio.to_thread(make_hall, idle_n + args.heartbeat_askers, 1)
 
@@ -1274,7 +1374,13 @@ async def heartbeat_run(
         await asyncio.gather(
             *(
                 request(
-                    c, {"type": "question.ask", "client_id": f"w{c.index}", "text": "Warm up?"}, 120
+                    c,
+                    {
+                        "type": "question.ask",
+                        "client_id": f"w{c.index}",
+                        "text": civic_text(-1 - c.index),
+                    },
+                    120,
                 )
                 for c in warm
             ),
@@ -1298,6 +1404,8 @@ async def heartbeat_run(
         result["asks_acked"] = asked["acked"]
         result["asks_per_s"] = round(asks_in_window / max(0.1, loaded_s + 2), 1)
         result["ask_ack_latency"] = summary_ms(ask_latency)
+        result["classifier"] = args.heartbeat_backend
+        result["classifier_worker_nice"] = args.heartbeat_worker_nice
         result["classifier_workers"] = args.procs
         result["classifier_worker_cpu_share"] = round(worker_cpu / loaded_s / args.procs, 2)
         result["daphne_cpu_share"] = round(daphne_cpu / loaded_s / args.procs, 2)
@@ -1468,6 +1576,8 @@ def table(result: dict[str, Any]) -> str:
         f"question published → client   {p['publish_latency_per_client']}",
         f"question published → everyone {p['publish_latency_all_clients']} "
         f"({p['questions_reaching_everyone']} questions)",
+        f"  … questions approved 5 s or more into the phase: {p['publish_latency_after_first_5s']}",
+        f"  slowest: {p['slowest_questions'][:3]}",
         f"vote → own tally visible      {p['vote_to_tally']}",
         f"vote storm: {s['votes_acked']}/{s['votes_sent']} acked, {s['votes_counted']} counted, "
         f"{s['tally_events']} tally events, converged={s['all_clients_converged']} "

@@ -86,6 +86,33 @@ def _runner(config: Any) -> Any:
     return shared_pool(config) if config.backends else None
 
 
+# One question per script the stages route differently.
+_WARM_UP_TEXTS = (
+    "When will the water supply in our ward be restored?",
+    "ہمارے محلے میں پانی کب بحال ہوگا؟",
+    "Hamare mohallay mein pani kab bahal hoga?",
+)
+
+
+def screening_warm_up() -> None:
+    """Load what the automatic stages use (lexicons, patterns, language data) now.
+
+    Precondition: Django is set up. Call it once per server process, before it
+    serves: the first question would otherwise load all this (about 0.4 s of
+    Python holding the GIL) and stall every socket of the process meanwhile.
+    The classifier is left out: its workers start with the first question that
+    needs them, so a server without a model never spawns any.
+    """
+    from moderation.pipeline import ScreeningContext, screen
+
+    config = pipeline_config().with_changes(backends={})
+    context = ScreeningContext(
+        now=datetime.datetime.now(datetime.UTC), recent_questions=(), agenda="water roads"
+    )
+    for text in _WARM_UP_TEXTS:
+        screen(text, context=context, config=config, runner=None)
+
+
 def screen_question(request: ScreeningRequest) -> Screening:
     """Decide what happens to a new or edited question."""
     try:

@@ -23,6 +23,9 @@ application = ProtocolTypeRouter(
     }
 )
 
+from moderation.screening import screening_warm_up  # noqa: E402
 from townhall.runtime import tune_garbage_collector  # noqa: E402
 
+# Before serving, and before the freeze so what it loads is frozen too.
+screening_warm_up()
 tune_garbage_collector()

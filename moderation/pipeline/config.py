@@ -135,6 +135,10 @@ class PipelineConfig:
     backends: Mapping[str, BackendSpec] = field(default_factory=dict)
     classifier_timeout_s: float = 2.0
     pool_workers: int = 1
+    # Workers run at a lower CPU priority than the socket server that owns them
+    # (added to its niceness): on a shared core, a saturated model then slows
+    # screening, not every socket's heartbeat.
+    pool_worker_nice: int = 10
     pool_max_batch: int = 32
     pool_max_wait_ms: float = 5.0
     pool_start_method: str = "spawn"
@@ -149,6 +153,8 @@ class PipelineConfig:
             raise ValueError("max_length must be positive")
         if not 0.0 < self.repeat_jaccard <= 1.0:
             raise ValueError("repeat_jaccard must be in (0, 1]")
+        if not 0 <= self.pool_worker_nice <= 19:
+            raise ValueError("pool_worker_nice must be between 0 and 19")
         if self.classifier_timeout_s <= 0:
             raise ValueError("classifier_timeout_s must be positive")
         # Plain dict so the config pickles into worker processes.

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -95,8 +96,10 @@ class InProcessRunner:
 _worker_backends: dict[str, BackendSpec] = {}
 
 
-def _init_worker(backends: dict[str, BackendSpec]) -> None:
+def _init_worker(backends: dict[str, BackendSpec], nice: int = 0) -> None:
     """Pool initializer: load every backend once, before the first question arrives."""
+    if nice:
+        os.nice(nice)
     _worker_backends.clear()
     _worker_backends.update(backends)
     for lang, spec in backends.items():
@@ -136,6 +139,7 @@ class ClassifierPool:
         self.max_batch = max(1, config.pool_max_batch)
         self.max_wait = max(0.0, config.pool_max_wait_ms / 1000.0)
         self.workers = max(1, config.pool_workers)
+        self.worker_nice = config.pool_worker_nice
         self.start_method = config.pool_start_method
         self._queue: queue.Queue[_Pending | None] = queue.Queue()
         self._lock = threading.Lock()
@@ -157,7 +161,7 @@ class ClassifierPool:
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context(self.start_method),
                     initializer=_init_worker,
-                    initargs=(self.backends,),
+                    initargs=(self.backends, self.worker_nice),
                 )
             return self._executor
 
