@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format typecheck migrations-check pytest services clean messages browser-deps bench
+.PHONY: help install run serve test lint format typecheck migrations-check pytest services clean messages browser-deps nginx-deps bench
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -36,6 +36,12 @@ browser-deps: install ## Install Chromium (Debian package) and Playwright if mis
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 	@$(PY) -c "import playwright" 2>/dev/null || $(PY) -m pip install --quiet playwright
+
+# tests/e2e/test_behind_nginx.py runs Debian's nginx (the binary only; it starts its own).
+nginx-deps: ## Install nginx (Debian package) if missing
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; fi; }
 
 var/secret_key:
 	mkdir -p var
@@ -79,7 +85,7 @@ typecheck: install ## mypy over the apps
 migrations-check: install ## Fail when models changed without a migration
 	DJANGO_SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
 
-pytest: install services messages browser-deps ## Run the test suite (incl. browser tests) against PostgreSQL and Redis
+pytest: install services messages browser-deps nginx-deps ## Run the test suite (incl. browser tests) against PostgreSQL and Redis
 	DJANGO_SECRET_KEY=test-only-not-secret \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	TOWNHALL_REDIS_PREFIX=townhall-test-$$$$ TOWNHALL_REQUIRE_SERVICES=1 \
