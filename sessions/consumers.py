@@ -38,6 +38,20 @@ DEFAULT_BACKLOG_LIMIT = 1000
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+@functools.cache
+def registered_socket_handlers() -> dict[str, Callable[..., Awaitable[None]]]:
+    """The handlers other apps add (``TOWNHALL_SOCKET_HANDLERS``), imported once.
+
+    ``townhall.asgi`` calls this before the server serves: importing them (the
+    juries app pulls in the sortition library) took ~0.5 s on the event loop,
+    which every socket of the process felt when the first message arrived.
+    """
+    handlers: dict[str, Callable[..., Awaitable[None]]] = {}
+    for dotted in settings.TOWNHALL_SOCKET_HANDLERS:
+        handlers.update(import_string(dotted))
+    return handlers
+
+
 class SessionConsumer(AsyncWebsocketConsumer):
     # No channel of its own on the layer: session events come from the
     # process's fan-out hub, which subscribes once per session (fanout.py).
@@ -250,9 +264,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
         """This socket's message handlers: the session's own, then those other
         apps register in ``TOWNHALL_SOCKET_HANDLERS`` (``handler(consumer, message)``)."""
         table = self._own_handlers()
-        for dotted in settings.TOWNHALL_SOCKET_HANDLERS:
-            for name, handler in import_string(dotted).items():
-                table[name] = functools.partial(handler, self)
+        for name, handler in registered_socket_handlers().items():
+            table[name] = functools.partial(handler, self)
         return table
 
     def _own_handlers(self) -> dict[str, Handler]:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,3 +59,28 @@ def test_integer_lists_from_the_environment_fail_loudly(monkeypatch: Any) -> Non
     assert env_ints("X_INTS", "1,2,3", count=3) == (7, 8, 9)
     monkeypatch.delenv("X_INTS")
     assert env_ints("X_INTS", "1,2,3", count=3) == (1, 2, 3)
+
+
+def test_the_asgi_application_loads_everything_before_it_serves() -> None:
+    """A fresh server process: handlers of other apps imported, screening warmed up,
+    and what that loaded frozen out of the collector's way."""
+    probe = (
+        "import gc, sys, townhall.asgi\n"
+        "from moderation.pipeline.lexicon import load_lexicon\n"
+        "from sessions.consumers import registered_socket_handlers\n"
+        "print(registered_socket_handlers.cache_info().currsize,"
+        " 'juries.handlers' in sys.modules, load_lexicon.cache_info().currsize,"
+        " gc.get_freeze_count() > 10000, gc.get_threshold())\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    env.pop("TOWNHALL_GC_THRESHOLD", None)
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split("\n")[-2] == "1 True 1 True (10000, 20, 100)"
