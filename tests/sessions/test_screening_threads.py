@@ -14,6 +14,7 @@ from channels.db import database_sync_to_async
 
 from sessions.models import Question
 from tests import factories
+from tests.conftest import services_required
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -21,6 +22,18 @@ pytestmark = [
 ]
 
 SCREENING_DELAY_S = 1.5
+
+
+@pytest.fixture(autouse=True)
+def _concurrent_writers() -> None:
+    """Asks now write from their own threads while others write too: an in-memory
+    SQLite database refuses that ("table is locked"); PostgreSQL is what runs it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if services_required():
+            pytest.fail("these tests need PostgreSQL (TOWNHALL_REQUIRE_SERVICES=1)")
+        pytest.skip("concurrent writers need PostgreSQL (make test)")
 
 
 @pytest.fixture
