@@ -316,7 +316,7 @@ def train(
     words (``classifier.linear.roman_skeleton``). Precondition: each language has
     both labels in train and validation.
     """
-    from moderation.pipeline.augment import civic_rows
+    from moderation.pipeline.augment import CONSTRUCTION_SHARE, civic_rows
 
     paths = [Path(p) for p in data]
     rows = read_rows(paths)
@@ -443,6 +443,7 @@ def train(
         "synthetic_civic": {
             "clean_per_language": civic_clean,
             "abusive_per_language": civic_abusive,
+            "construction_share": dict(CONSTRUCTION_SHARE),
             "validation": "frames held out of training (augment.VALIDATION_EVERY), seed 29",
         },
         "languages": meta_languages,

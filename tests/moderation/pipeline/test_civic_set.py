@@ -77,3 +77,71 @@ def test_synthetic_abusive_rows_include_threats_and_group_hate_without_slurs() -
     rows = civic_rows("en", 0, 400)
     assert any("should be killed" in r.text.lower() for r in rows)
     assert all(r.label == 1 for r in rows)
+
+
+FRESH = CIVIC.with_name("civic_questions_holdout.csv")
+
+
+def test_fresh_holdout_set_has_at_least_60_clean_and_30_abusive_questions_per_language() -> None:
+    rows = read_rows([FRESH])
+    clean = Counter(r.lang for r in rows if r.label == 0)
+    abusive = Counter(r.lang for r in rows if r.label == 1)
+    for lang in ("en", "ur", "ur-Latn"):
+        assert clean[lang] >= 60, lang
+        assert abusive[lang] >= 30, lang
+
+
+def test_fresh_holdout_set_shares_no_question_with_the_first_civic_set() -> None:
+    from moderation.pipeline.augment import NEAR_DUPLICATE_JACCARD, NearDuplicateGuard
+
+    first = read_rows([CIVIC])
+    for lang in ("en", "ur", "ur-Latn"):
+        guard = NearDuplicateGuard([r.text for r in first if r.lang == lang])
+        fresh = [r.text for r in read_rows([FRESH]) if r.lang == lang]
+        assert max(guard.similarity(t) for t in fresh) < NEAR_DUPLICATE_JACCARD, lang
+
+
+def test_default_guard_reads_both_held_out_civic_files() -> None:
+    from moderation.pipeline.augment import held_out_guard
+
+    for lang in ("en", "ur", "ur-Latn"):
+        guard = held_out_guard(lang)
+        for path in (CIVIC, FRESH):
+            texts = [r.text for r in read_rows([path]) if r.lang == lang]
+            assert texts[0] in guard, (lang, path.name)
+            assert texts[-1] in guard, (lang, path.name)
+
+
+def test_synthetic_training_questions_do_not_near_duplicate_the_fresh_holdout_set() -> None:
+    from moderation.pipeline.augment import NEAR_DUPLICATE_JACCARD, NearDuplicateGuard
+
+    rows = read_rows([FRESH])
+    for lang in ("en", "ur", "ur-Latn"):
+        guard = NearDuplicateGuard([r.text for r in rows if r.lang == lang])
+        generated = civic_rows(lang, 2000, 1000) + civic_rows(lang, 300, 200, part="validation")
+        worst = max(guard.similarity(r.text) for r in generated)
+        assert worst < NEAR_DUPLICATE_JACCARD, lang
+
+
+def test_synthetic_abuse_includes_insults_curses_and_sexism_made_of_unlisted_words() -> None:
+    from moderation.pipeline.augment import CONSTRUCTION_SHARE
+    from moderation.pipeline.lexicon import load_lexicon
+
+    lexicon = load_lexicon(True, ())
+    # Roman Urdu is left out by choice (share 0: see docs/moderation-pipeline.md).
+    for lang in [lang for lang, share in CONSTRUCTION_SHARE.items() if share > 0]:
+        abusive = [r.text for r in civic_rows(lang, 0, 600)]
+        unlisted = [t for t in abusive if not lexicon.find(fold(sanitize(t)))]
+        # Abuse the lexicon cannot see is what the model has to learn.
+        assert len(unlisted) >= 150, (lang, len(unlisted))
+    urdu = " ".join(r.text for r in civic_rows("ur", 0, 1000))
+    for marker in ("خواتین کو", "اللہ کرے تم", "سنبھل کر رہنا", "کی طرح پھیل رہے ہیں"):
+        assert marker in urdu, marker
+
+
+def test_civic_clean_questions_use_animal_drowning_and_family_words_in_their_civic_sense() -> None:
+    clean = [r for r in civic_rows("ur", 6000, 0)]
+    assert all(r.label == 0 for r in clean)
+    text = " ".join(r.text for r in clean)
+    for civic_use in ("آوارہ کتوں", "ڈوب کر مر گیا", "میری والدہ کی پنشن", "پورا حق ہے"):
+        assert civic_use in text, civic_use

@@ -197,3 +197,47 @@ def test_civic_demands_and_neutral_group_mentions_are_not_constructions(text: st
     lexicon = load_lexicon(True, ())
     matches = lexicon.find(normalize(text).folded)
     assert not [m.term for m in matches if m.source == "builtin:threats.txt"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("شرم سے ڈوب مرو، نکمے افسر", "ڈوب مرو"),
+        ("نکمے کونسلر، ڈوب کے مر جا", "مر جا"),
+        ("اپنی بکواس بند کرو اور کام کرو", "بکواس بند"),
+        ("او الو کے پٹھے، جواب دو", "الو کے پٹھے"),
+        ("جاؤ جہنم میں جاؤ سب", "جہنم میں جاؤ"),
+        ("nikammay afsar, chullu bhar paani mein doob maro", "doob maro"),
+        ("bakwas band kar aur jawab de", "bakwas band"),
+        ("oye ullu ke pathay, sharam karo", "ullu ke pathay"),
+        ("Go die, you useless councillor", "go die"),
+        ("Drown yourself in the drain you never cleaned", "drown yourself"),
+    ],
+)
+def test_wishes_of_harm_and_insult_idioms_are_held_as_suspect_terms(text: str, term: str) -> None:
+    assert (fold(term), "suspect") in [(fold(t), s) for t, s in _terms(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "نالے میں ایک بچہ ڈوب کر مر گیا، جنگلہ کب لگے گا؟",
+        "یہ شرم سے ڈوب مرنے کا مقام ہے کہ ہسپتال میں دوا نہیں",
+        "سیلاب میں لوگ بھوکے مر جاتے ہیں، امداد کب پہنچے گی؟",
+        "Garmi mein log mar jate hain, cooling centre kab khulenge?",
+        "Selab mein do bachay doob kar mar gaye, muawza kab milega?",
+        "Will the new diesel generators go dim during load-shedding?",
+        "Farmers say the river could drown their crops again this year.",
+    ],
+)
+def test_drowning_and_death_in_civic_questions_are_not_wishes_of_harm(text: str) -> None:
+    terms = {term for term, _ in _terms(text)}
+    assert not terms & {
+        "ڈوب مرو",
+        "ڈوب مر",
+        "مر جا",
+        "doob mar",
+        "mar ja",
+        "go die",
+        "drown yourself",
+    }

@@ -238,3 +238,27 @@ def test_trained_roman_urdu_model_records_and_reproduces_its_text_features(
     assert meta["languages"]["ur-Latn"]["text_features"] == "roman-skeleton"
     assert meta["languages"]["en"]["text_features"] == ""
     LinearBackend.load(str(trained_model_dir))  # probes reproduce with the features
+
+
+def test_abusive_rows_built_from_constructions_are_marked_so_training_can_weight_them() -> None:
+    from moderation.pipeline.augment import CONSTRUCTION_SOURCE, SOURCE, civic_rows
+
+    for lang in ("en", "ur"):
+        rows = civic_rows(lang, 50, 400)
+        sources = {r.source for r in rows if r.label == 1}
+        assert sources == {SOURCE, CONSTRUCTION_SOURCE}, lang
+        assert all(r.source == SOURCE for r in rows if r.label == 0)
+
+
+def test_construction_share_sets_how_many_abusive_rows_are_constructions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from moderation.pipeline import augment
+
+    monkeypatch.setitem(augment.CONSTRUCTION_SHARE, "en", 0.0)
+    rows = augment.civic_rows("en", 0, 400)
+    assert not [r for r in rows if r.source == augment.CONSTRUCTION_SOURCE]
+    monkeypatch.setitem(augment.CONSTRUCTION_SHARE, "en", 0.5)
+    rows = augment.civic_rows("en", 0, 400)
+    share = sum(r.source == augment.CONSTRUCTION_SOURCE for r in rows) / len(rows)
+    assert 0.4 < share < 0.6
