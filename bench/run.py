@@ -1245,6 +1245,10 @@ def build_detoxify_checkpoint(root: Path) -> tuple[Path, Path]:
     return checkpoint, hf_dir
 
 
+def share_text(share: float | None) -> str:
+    return "unknown (workers replaced)" if share is None else f"{share:.0%}"
+
+
 def children_cpu(pids: list[int]) -> float:
     """CPU seconds of all descendants of these processes (the classifier workers)."""
     total = 0.0
@@ -1345,6 +1349,7 @@ async def heartbeat_run(
                 await asyncio.sleep(0.5)
 
         asked = {"n": 0, "acked": 0}
+        outcomes: dict[str, int] = {}  # "status:reason" of each ask's reply
         ask_latency: list[float] = []
 
         async def asker(client: Client) -> None:
@@ -1360,6 +1365,8 @@ async def heartbeat_run(
                     continue
                 ask_latency.append(now() - t)
                 asked["acked"] += reply["type"] == "ack"
+                outcome = f"{reply.get('status', reply.get('code'))}:{reply.get('reason', '')}"
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
         async def measure(seconds: float) -> tuple[list[float], float, float, float]:
             run.rtts = []
@@ -1402,17 +1409,23 @@ async def heartbeat_run(
         result["loaded_rtt"] = summary_ms(loaded)
         result["loaded_seconds"] = round(loaded_s, 1)
         result["asks_acked"] = asked["acked"]
+        result["ask_outcomes"] = outcomes
         result["asks_per_s"] = round(asks_in_window / max(0.1, loaded_s + 2), 1)
         result["ask_ack_latency"] = summary_ms(ask_latency)
         result["classifier"] = args.heartbeat_backend
         result["classifier_worker_nice"] = args.heartbeat_worker_nice
         result["classifier_workers"] = args.procs
-        result["classifier_worker_cpu_share"] = round(worker_cpu / loaded_s / args.procs, 2)
+        # A worker replaced during the window (the pool recycles workers after a
+        # classifier timeout) takes its CPU time with it: then the share is unknown.
+        result["classifier_worker_cpu_share"] = (
+            round(worker_cpu / loaded_s / args.procs, 2) if worker_cpu >= 0 else None
+        )
         result["daphne_cpu_share"] = round(daphne_cpu / loaded_s / args.procs, 2)
         result["errors"] = dict(run.errors)
         log(
             f"  loaded: ping → pong {result['loaded_rtt']}, {result['asks_per_s']} asks/s, "
-            f"classifier workers busy {result['classifier_worker_cpu_share']:.0%} of a core each"
+            f"classifier workers busy {share_text(result['classifier_worker_cpu_share'])} "
+            "of a core each"
         )
         await close_all(clients)
     return result
@@ -1666,7 +1679,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"heartbeat: quiet {h['idle_rtt']}\n"
             f"heartbeat under classifier load: {h['loaded_rtt']}, {h['asks_per_s']} asks/s, "
-            f"ask ack {h['ask_ack_latency']}, workers busy {h['classifier_worker_cpu_share']:.0%}"
+            f"ask ack {h['ask_ack_latency']}, "
+            f"workers busy {share_text(h['classifier_worker_cpu_share'])}"
         )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
