@@ -43,7 +43,8 @@ def test_workers_run_at_the_configured_lower_priority(nice: int) -> None:
         score = pool.score(["When will the canal get water?"], "en").scores[0]
     finally:
         pool.close()
-    assert score == pytest.approx((os.nice(0) + nice) / 100)
+    # The system caps niceness at 19 (a test run may itself be niced).
+    assert score == pytest.approx(min(19, os.nice(0) + nice) / 100)
 
 
 def test_a_niceness_outside_what_the_system_allows_is_refused() -> None:
