@@ -190,7 +190,23 @@ class Lexicon:
         self.constructions: tuple[Construction, ...] = tuple(constructions)
         # Everyday words that the obfuscation-tolerant patterns would otherwise
         # catch ("chuttiyan", holidays, looks like a slur once letters repeat).
-        self.allowed: frozenset[str] = frozenset(_word_key(w) for w in allowed)
+        # Entries of several words are phrases: a listed term inside one is its
+        # everyday sense ("awara kuttay", stray dogs), while the same term
+        # elsewhere in the question still counts.
+        words = [w for w in allowed if len(w.split()) == 1]
+        phrases = sorted({" ".join(fold(w).split()) for w in allowed if len(w.split()) > 1})
+        self.allowed: frozenset[str] = frozenset(_word_key(w) for w in words)
+        self._allowed_phrases: re.Pattern[str] | None = (
+            re.compile(
+                _BOUNDARY_BEFORE
+                + "(?:"
+                + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+                + ")"
+                + _BOUNDARY_AFTER
+            )
+            if phrases
+            else None
+        )
         # (lang, severity) -> compiled groups; lang "*" applies to every question.
         self._compiled: dict[tuple[str, Severity], list[tuple[re.Pattern[str], list[Term]]]] = {}
         severities: tuple[Severity, ...] = ("banned", "suspect")
@@ -216,6 +232,11 @@ class Lexicon:
         pattern = f"{_BOUNDARY_BEFORE}(?:{body})" if anchored else f"(?:{body})"
         return re.compile(pattern), terms
 
+    def _phrase_spans(self, text: str) -> list[tuple[int, int]]:
+        if self._allowed_phrases is None:
+            return []
+        return [m.span() for m in self._allowed_phrases.finditer(text)]
+
     def find(self, folded: str, language: str = "*") -> list[Match]:
         """Term matches in folded text, banned first. Precondition: ``folded = fold(text)``.
 
@@ -229,6 +250,7 @@ class Lexicon:
         found: dict[tuple[str, Severity], Match] = {}
         severities: tuple[Severity, ...] = ("banned", "suspect")
         groups = [(lang, sev) for sev in severities for lang in ("*", language)]
+        sheltered = {text: self._phrase_spans(text) for text in texts}
         for lang, severity in dict.fromkeys(groups):
             for regex, terms in self._compiled.get((lang, severity), []):
                 for text in texts:
@@ -240,6 +262,8 @@ class Lexicon:
                         if len(_ASCII_DIGIT.findall(span)) > len(_LETTER.findall(span)):
                             continue
                         if _word_key(span) in self.allowed:
+                            continue
+                        if any(a <= m.start() and m.end() <= b for a, b in sheltered[text]):
                             continue
                         term = terms[int(m.lastgroup[1:])]
                         key = (term.term, severity)

@@ -146,6 +146,40 @@ def test_everyday_roman_urdu_words_that_resemble_slurs_are_not_matched(text: str
     assert load_lexicon(True, ()).find(fold(text), "ur-Latn") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Awara kuttay bachon ko kaat rahe hain, committee kab karwai karegi?",
+        "Mohallay mein awara kutton ki tadaad barh gayi hai, vaccine kab lagegi?",
+        "Pichlay mahine kutte ke katne ke das case aaye, hospital mein injection nahi.",
+    ],
+)
+def test_stray_dog_complaints_are_not_held_for_the_animal_word(text: str) -> None:
+    assert load_lexicon(True, ()).find(fold(text), "ur-Latn") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mayor aik number ka kutta hai",
+        "Awara kuttay uthao, aur yeh afsar bhi kuttay hain",  # the second use is an insult
+        "Tum awara kutte ho",  # the singular serves as an insult too: not sheltered
+    ],
+)
+def test_the_animal_word_aimed_at_a_person_is_still_held(text: str) -> None:
+    found = load_lexicon(True, ()).find(fold(text), "ur-Latn")
+    assert [m.severity for m in found] == ["suspect"]
+
+
+def test_a_phrase_allow_list_shelters_only_the_phrase() -> None:
+    from moderation.pipeline.lexicon import Lexicon, Term
+
+    crook = Term("crook", "harassment", "suspect", "test", prefix=False, suffix=False)
+    lexicon = Lexicon([crook], allowed=["crook  dam", "x"])
+    assert lexicon.find(fold("When will the Crook Dam be repaired?")) == []
+    assert [m.term for m in lexicon.find(fold("The Crook Dam engineer is a crook"))] == ["crook"]
+
+
 def test_the_slur_is_still_caught_next_to_its_innocent_look_alike() -> None:
     found = load_lexicon(True, ()).find(fold("chuttiyan khatam, ab yeh chuuutiya phir aa gaya"))
     assert [m.term for m in found] == ["chutiya"]
