@@ -1209,40 +1209,13 @@ def civic_text(n: int) -> str:
 def build_detoxify_checkpoint(root: Path) -> tuple[Path, Path]:
     """A Detoxify checkpoint shaped like ``original`` (BERT-base: 12 layers, 768 wide)
     with random weights, built offline: what it costs to run is what matters here."""
-    import torch
-    import transformers
+    from moderation.pipeline.classifier.detoxify_backend import bert_checkpoint_write
 
-    hf_dir = root / "detoxify-hf"
-    hf_dir.mkdir(exist_ok=True)
     words = sorted(
         {w.strip("?,.'").lower() for n in range(500) for w in civic_text(n).split()} - {""}
     )
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "?", ",", ".", *words]
-    (hf_dir / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    transformers.BertTokenizer(vocab_file=str(hf_dir / "vocab.txt")).save_pretrained(str(hf_dir))
-    config = transformers.BertConfig(vocab_size=len(vocab), num_labels=2)
-    config.save_pretrained(str(hf_dir))
-    torch.manual_seed(0)
-    model = transformers.BertForSequenceClassification(config)
-    checkpoint = root / "detoxify-bench.ckpt"
-    torch.save(
-        {
-            "config": {
-                "arch": {
-                    "args": {
-                        "model_type": "bert-base-uncased",
-                        "model_name": "BertForSequenceClassification",
-                        "tokenizer_name": "BertTokenizer",
-                        "num_classes": 2,
-                    }
-                },
-                "dataset": {"args": {"classes": ["toxic", "insult"]}},
-            },
-            "state_dict": model.state_dict(),
-        },
-        checkpoint,
-    )
-    return checkpoint, hf_dir
+    return bert_checkpoint_write(root, name="detoxify-bench", vocab=vocab)
 
 
 def share_text(share: float | None) -> str:

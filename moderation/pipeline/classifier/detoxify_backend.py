@@ -122,3 +122,48 @@ class DetoxifyBackend:
         if isinstance(values, float):
             values = [values]
         return [float(v) for v in values]
+
+
+def bert_checkpoint_write(
+    root: Path, *, name: str, vocab: list[str], seed: int = 0, **bert_config: Any
+) -> tuple[Path, Path]:
+    """Write a BERT classifier with random weights in Detoxify's checkpoint format,
+    offline: ``root/<name>.ckpt`` plus ``root/<name>-hf/`` (config and tokenizer).
+
+    Precondition: ``vocab`` starts with BERT's special tokens. For tests and load
+    benchmarks: what such a model costs to run is real, its scores mean nothing.
+    ``bert_config`` overrides ``transformers.BertConfig`` (BERT-base by default,
+    the shape of Detoxify's ``original``). The checkpoint names a hub model as
+    its ``model_type``, as Detoxify's own do, so loading it proves no hub lookup.
+    """
+    import torch
+    import transformers
+
+    hf_dir = root / f"{name}-hf"
+    hf_dir.mkdir(parents=True, exist_ok=True)
+    (hf_dir / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    transformers.BertTokenizer(vocab_file=str(hf_dir / "vocab.txt")).save_pretrained(str(hf_dir))
+    config = transformers.BertConfig(vocab_size=len(vocab), **bert_config)
+    config.num_labels = 2  # Detoxify reads one output per class below
+    config.save_pretrained(str(hf_dir))
+    torch.manual_seed(seed)
+    model = transformers.BertForSequenceClassification(config)
+    checkpoint = root / f"{name}.ckpt"
+    torch.save(
+        {
+            "config": {
+                "arch": {
+                    "args": {
+                        "model_type": "bert-base-uncased",
+                        "model_name": "BertForSequenceClassification",
+                        "tokenizer_name": "BertTokenizer",
+                        "num_classes": 2,
+                    }
+                },
+                "dataset": {"args": {"classes": ["toxic", "insult"]}},
+            },
+            "state_dict": model.state_dict(),
+        },
+        checkpoint,
+    )
+    return checkpoint, hf_dir

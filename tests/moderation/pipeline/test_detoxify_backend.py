@@ -8,12 +8,12 @@ import pytest
 
 from moderation.pipeline import BackendSpec, PipelineConfig, ScreeningContext, screen
 from moderation.pipeline.classifier.base import ClassifierError
-from moderation.pipeline.classifier.detoxify_backend import DetoxifyBackend
+from moderation.pipeline.classifier.detoxify_backend import DetoxifyBackend, bert_checkpoint_write
 from moderation.pipeline.classifier.linear import sha256_file
 
-torch = pytest.importorskip("torch")
+pytest.importorskip("torch")
 pytest.importorskip("detoxify")
-transformers = pytest.importorskip("transformers")
+pytest.importorskip("transformers")
 
 VOCAB = [
     "[PAD]",
@@ -41,44 +41,16 @@ VOCAB = [
 @pytest.fixture(scope="module")
 def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A 1-layer BERT in Detoxify's checkpoint format plus its HF config/tokenizer folder."""
-    root = tmp_path_factory.mktemp("detox")
-    hf_dir = root / "hf"
-    hf_dir.mkdir()
-    (hf_dir / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
-    tokenizer = transformers.BertTokenizer(vocab_file=str(hf_dir / "vocab.txt"))
-    tokenizer.save_pretrained(str(hf_dir))
-    config = transformers.BertConfig(
-        vocab_size=len(VOCAB),
+    return bert_checkpoint_write(
+        tmp_path_factory.mktemp("detox"),
+        name="tiny",
+        vocab=VOCAB,
         hidden_size=16,
         num_hidden_layers=1,
         num_attention_heads=2,
         intermediate_size=32,
         max_position_embeddings=64,
-        num_labels=2,
     )
-    config.save_pretrained(str(hf_dir))
-    torch.manual_seed(0)
-    model = transformers.BertForSequenceClassification(config)
-    checkpoint = root / "tiny.ckpt"
-    torch.save(
-        {
-            "config": {
-                "arch": {
-                    "args": {
-                        # A hub name: loading must not try to reach it (no internet here).
-                        "model_type": "bert-base-uncased",
-                        "model_name": "BertForSequenceClassification",
-                        "tokenizer_name": "BertTokenizer",
-                        "num_classes": 2,
-                    }
-                },
-                "dataset": {"args": {"classes": ["toxic", "insult"]}},
-            },
-            "state_dict": model.state_dict(),
-        },
-        checkpoint,
-    )
-    return checkpoint, hf_dir
 
 
 def test_detoxify_backend_loads_an_offline_checkpoint_and_scores_text(
