@@ -54,6 +54,8 @@ def hall() -> dict[str, Any]:
     live_session = factories.make_live_session(moderation_mode="automatic")
     citizens = [factories.make_participant(live_session, name=f"C{i}") for i in range(2)]
     moderator = factories.moderator_actor(live_session)
+    # Made directly, not asked: an ask in this automatic session would itself
+    # wait for the slow classifier and be published.
     held = Question.objects.create(
         live_session=live_session,
         author=citizens[1],
