@@ -44,6 +44,7 @@ class ScreeningCode(models.TextChoices):
     CONTAINS_LINK = "contains_link", _("Contains a link, a moderator must check it")
     TOXICITY_LIKELY = "toxicity_likely", _("Likely offensive")
     TOXICITY_MAYBE = "toxicity_maybe", _("Possibly offensive, a moderator must check it")
+    SHOUTING = "shouting", _("Written in capitals")
 
 
 def reason_labels() -> dict[str, str]:

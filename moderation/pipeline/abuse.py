@@ -16,6 +16,9 @@ from moderation.pipeline.config import PipelineConfig, ScreeningContext
 from moderation.pipeline.normalize import fold, sanitize
 
 _NON_WORD = re.compile(r"[\W_]+")
+# "@name" addresses someone; Townhall has no mentions, so a row of them is pasted
+# from elsewhere (a reply thread), not flooding: it is left out of the word counts.
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
 
 # Emails are personal data (stage 5), not links: remove them before looking for domains.
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -72,11 +75,20 @@ def _domain_allowed(host: str, allowed: tuple[str, ...]) -> bool:
     return any(host == d or host.endswith("." + d) for d in allowed)
 
 
+def shouting(text: str, config: PipelineConfig) -> float | None:
+    """Share of capitals when the question is mostly written in them, else None."""
+    letters = [c for c in text if c.isalpha() and c.isascii()]
+    if len(letters) < config.caps_min_letters:
+        return None
+    ratio = sum(c.isupper() for c in letters) / len(letters)
+    return round(ratio, 3) if ratio >= config.caps_ratio else None
+
+
 def _flooding(text: str, config: PipelineConfig) -> dict[str, Any] | None:
     run = re.search(rf"(.)\1{{{config.flood_char_run - 1},}}", text)
     if run and not run.group(1).isspace():
         return {"kind": "repeated_character", "run": len(run.group(0))}
-    words = fold(text).split()
+    words = fold(_HANDLE.sub(" ", text)).split()
     streak = 1
     for prev, cur in itertools.pairwise(words):
         streak = streak + 1 if cur == prev else 1
@@ -84,11 +96,6 @@ def _flooding(text: str, config: PipelineConfig) -> dict[str, Any] | None:
             return {"kind": "repeated_word", "word_length": len(cur), "times": streak}
     if len(words) >= 12 and len(set(words)) / len(words) < 0.3:
         return {"kind": "low_variety", "ratio": round(len(set(words)) / len(words), 3)}
-    letters = [c for c in text if c.isalpha() and c.isascii()]
-    if len(letters) >= config.caps_min_letters:
-        ratio = sum(c.isupper() for c in letters) / len(letters)
-        if ratio >= config.caps_ratio:
-            return {"kind": "shouting", "caps_ratio": round(ratio, 3)}
     return None
 
 
@@ -144,4 +151,10 @@ def check(text: str, context: ScreeningContext, config: PipelineConfig) -> Stage
     flood = _flooding(text, config)
     if flood is not None:
         found.reasons.append(v.Reason(v.SPAM, v.STAGE_ABUSE, flood))
+    # Capitals are how many people type on a basic phone (caps lock, T9): a question
+    # in capitals is shown to moderators (flag by default), not held; the classifier
+    # reads it case-folded like any other.
+    caps = shouting(text, config)
+    if caps is not None:
+        found.reasons.append(v.Reason(v.SHOUTING, v.STAGE_ABUSE, {"caps_ratio": caps}))
     return found

@@ -43,6 +43,7 @@ DEFAULT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         v.OTHER: "hold",
         v.DUPLICATE: "flag",
         v.OFF_TOPIC: "flag",
+        v.SHOUTING: "flag",
     }
 )
 

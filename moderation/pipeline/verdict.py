@@ -41,6 +41,7 @@ CLASSIFIER_UNAVAILABLE = "classifier_unavailable"
 NO_MODEL_FOR_LANGUAGE = "no_model_for_language"
 TOXICITY_LIKELY = "toxicity_likely"
 TOXICITY_MAYBE = "toxicity_maybe"
+SHOUTING = "shouting"
 MACHINE_CODES: frozenset[str] = frozenset(
     {
         TOO_LONG,
@@ -54,6 +55,7 @@ MACHINE_CODES: frozenset[str] = frozenset(
         NO_MODEL_FOR_LANGUAGE,
         TOXICITY_LIKELY,
         TOXICITY_MAYBE,
+        SHOUTING,
     }
 )
 ALL_CODES: frozenset[str] = HUMAN_CODES | MACHINE_CODES

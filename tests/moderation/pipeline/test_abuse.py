@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from moderation.pipeline import PipelineConfig, PriorQuestion, ScreeningContext, screen
+from moderation.pipeline import (
+    PipelineConfig,
+    PolicyConfig,
+    PriorQuestion,
+    ScreeningContext,
+    screen,
+)
 
 
 def _ctx(now: datetime, *prior: tuple[str, int]) -> ScreeningContext:
@@ -101,17 +107,58 @@ def test_an_email_address_is_personal_data_not_a_link(
     assert "personal_data" in verdict.reason_codes
 
 
-def test_flooding_and_shouting_are_held_as_spam(
+def test_flooding_is_held_as_spam(
     context: ScreeningContext, keyword_config: PipelineConfig
 ) -> None:
-    for text in (
-        "Water!!!!!!!!!!!!",
-        "water water water water water",
-        "WHY IS THERE NO ELECTRICITY IN OUR AREA FOR TEN HOURS",
-    ):
+    for text in ("Water!!!!!!!!!!!!", "water water water water water"):
         verdict = screen(text, context=context, config=keyword_config)
         assert verdict.outcome == "hold", text
         assert "spam" in verdict.reason_codes
+
+
+def test_a_question_in_capitals_is_published_and_flagged_for_moderators(
+    context: ScreeningContext, keyword_config: PipelineConfig
+) -> None:
+    verdict = screen(
+        "WHY IS THERE NO ELECTRICITY IN OUR AREA FOR TEN HOURS",
+        context=context,
+        config=keyword_config,
+    )
+    assert verdict.outcome == "publish"
+    assert verdict.reason_codes == ("shouting",)
+    assert verdict.reasons[0].detail == {"caps_ratio": 1.0}
+
+
+def test_abuse_in_capitals_is_still_held_by_the_later_stages(
+    context: ScreeningContext, keyword_config: PipelineConfig
+) -> None:
+    verdict = screen(
+        "WHY IS THE MAYOR SUCH A SHAMELESS IDIOT", context=context, config=keyword_config
+    )
+    assert verdict.outcome == "hold"
+    assert "suspect_term" in verdict.reason_codes
+
+
+def test_a_policy_can_hold_questions_in_capitals(
+    context: ScreeningContext, keyword_config: PipelineConfig
+) -> None:
+    config = keyword_config.with_changes(policy=PolicyConfig({"shouting": "hold"}))
+    verdict = screen(
+        "WHY IS THERE NO GAS IN OUR STREET SINCE MONDAY", context=context, config=config
+    )
+    assert verdict.outcome == "hold"
+
+
+def test_a_row_of_addressed_names_is_not_flooding(
+    context: ScreeningContext, keyword_config: PipelineConfig
+) -> None:
+    verdict = screen(
+        "@ali @ali @ali @ali when will the tube well in our village be repaired?",
+        context=context,
+        config=keyword_config,
+    )
+    assert "spam" not in verdict.reason_codes
+    assert verdict.outcome == "publish"
 
 
 def test_a_few_capitals_and_an_exclamation_are_not_spam(
