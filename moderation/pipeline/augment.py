@@ -1516,7 +1516,10 @@ HELD_OUT_CIVIC = _EVALUATION / "civic_questions.csv"
 # Written after round two, before round three, by someone who had not seen the
 # round-three templates; never used for tuning (see docs/moderation-pipeline.md).
 HELD_OUT_CIVIC_FRESH = _EVALUATION / "civic_questions_holdout.csv"
-HELD_OUT_FILES = (HELD_OUT_CIVIC, HELD_OUT_CIVIC_FRESH)
+# Written in round four by someone who had read none of the templates, lexicons or
+# the two sets above; frozen before any round-four change was measured on it.
+HELD_OUT_CIVIC_ROUND_FOUR = _EVALUATION / "civic_questions_fresh.csv"
+HELD_OUT_FILES = (HELD_OUT_CIVIC, HELD_OUT_CIVIC_FRESH, HELD_OUT_CIVIC_ROUND_FOUR)
 NEAR_DUPLICATE_JACCARD = 0.5
 # Share of the abusive rows built from round-three constructions, per language;
 # of the rest, 30 % are group hate/threat frames (``_HATE``) and 70 % a listed

@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from moderation.pipeline.augment import civic_rows
 from moderation.pipeline.normalize import fold, sanitize
 from moderation.pipeline.training import read_rows
@@ -80,10 +82,15 @@ def test_synthetic_abusive_rows_include_threats_and_group_hate_without_slurs() -
 
 
 FRESH = CIVIC.with_name("civic_questions_holdout.csv")
+ROUND_FOUR = CIVIC.with_name("civic_questions_fresh.csv")
+LATER_SETS = (FRESH, ROUND_FOUR)
 
 
-def test_fresh_holdout_set_has_at_least_60_clean_and_30_abusive_questions_per_language() -> None:
-    rows = read_rows([FRESH])
+@pytest.mark.parametrize("path", LATER_SETS, ids=lambda p: p.name)
+def test_each_later_held_out_set_has_at_least_60_clean_and_30_abusive_questions_per_language(
+    path: Path,
+) -> None:
+    rows = read_rows([path])
     clean = Counter(r.lang for r in rows if r.label == 0)
     abusive = Counter(r.lang for r in rows if r.label == 1)
     for lang in ("en", "ur", "ur-Latn"):
@@ -91,31 +98,35 @@ def test_fresh_holdout_set_has_at_least_60_clean_and_30_abusive_questions_per_la
         assert abusive[lang] >= 30, lang
 
 
-def test_fresh_holdout_set_shares_no_question_with_the_first_civic_set() -> None:
+@pytest.mark.parametrize("path", LATER_SETS, ids=lambda p: p.name)
+def test_each_later_held_out_set_shares_no_question_with_the_sets_before_it(path: Path) -> None:
     from moderation.pipeline.augment import NEAR_DUPLICATE_JACCARD, NearDuplicateGuard
 
-    first = read_rows([CIVIC])
+    earlier = [CIVIC, *LATER_SETS[: LATER_SETS.index(path)]]
     for lang in ("en", "ur", "ur-Latn"):
-        guard = NearDuplicateGuard([r.text for r in first if r.lang == lang])
-        fresh = [r.text for r in read_rows([FRESH]) if r.lang == lang]
-        assert max(guard.similarity(t) for t in fresh) < NEAR_DUPLICATE_JACCARD, lang
+        guard = NearDuplicateGuard([r.text for r in read_rows(earlier) if r.lang == lang])
+        texts = [r.text for r in read_rows([path]) if r.lang == lang]
+        assert max(guard.similarity(t) for t in texts) < NEAR_DUPLICATE_JACCARD, lang
 
 
-def test_default_guard_reads_both_held_out_civic_files() -> None:
+def test_default_guard_reads_every_held_out_civic_file() -> None:
     from moderation.pipeline.augment import held_out_guard
 
     for lang in ("en", "ur", "ur-Latn"):
         guard = held_out_guard(lang)
-        for path in (CIVIC, FRESH):
+        for path in (CIVIC, *LATER_SETS):
             texts = [r.text for r in read_rows([path]) if r.lang == lang]
             assert texts[0] in guard, (lang, path.name)
             assert texts[-1] in guard, (lang, path.name)
 
 
-def test_synthetic_training_questions_do_not_near_duplicate_the_fresh_holdout_set() -> None:
+@pytest.mark.parametrize("path", LATER_SETS, ids=lambda p: p.name)
+def test_synthetic_training_questions_do_not_near_duplicate_a_later_held_out_set(
+    path: Path,
+) -> None:
     from moderation.pipeline.augment import NEAR_DUPLICATE_JACCARD, NearDuplicateGuard
 
-    rows = read_rows([FRESH])
+    rows = read_rows([path])
     for lang in ("en", "ur", "ur-Latn"):
         guard = NearDuplicateGuard([r.text for r in rows if r.lang == lang])
         generated = civic_rows(lang, 2000, 1000) + civic_rows(lang, 300, 200, part="validation")
