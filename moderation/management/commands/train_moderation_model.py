@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 kwargs["nargs"] = action.nargs
             if action.type is not None:
                 kwargs["type"] = action.type
+            if action.choices is not None:
+                kwargs["choices"] = action.choices
             parser.add_argument(*action.option_strings, **kwargs)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,6 +45,7 @@ class Command(BaseCommand):
             max_reject_fpr=options["max_reject_fpr"],
             civic_clean=options["civic_clean"],
             civic_abusive=options["civic_abusive"],
+            weightings=options["weighting"],
             log=lambda msg: self.stderr.write(msg),
         )
         self.stdout.write(f"model {metadata['model_version']} written to {options['out']}")

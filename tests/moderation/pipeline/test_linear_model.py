@@ -262,3 +262,78 @@ def test_construction_share_sets_how_many_abusive_rows_are_constructions(
     rows = augment.civic_rows("en", 0, 400)
     share = sum(r.source == augment.CONSTRUCTION_SOURCE for r in rows) / len(rows)
     assert 0.4 < share < 0.6
+
+
+def test_nb_ratio_is_positive_for_words_of_abusive_rows_and_negative_for_clean_ones() -> None:
+    from scipy.sparse import csr_matrix
+
+    from moderation.pipeline.training import nb_log_count_ratio
+
+    # Columns: a word only abusive rows use, one only clean rows use, one both use equally.
+    features = csr_matrix(np.array([[1.0, 0.0, 1.0], [1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]))
+    ratio = nb_log_count_ratio(features, np.array([1, 1, 0]))
+    assert ratio[0] > 0 > ratio[1]
+    assert ratio[0] > ratio[2] > ratio[1]
+
+
+def test_nb_weighted_model_scores_exactly_as_the_regression_on_scaled_features(
+    tmp_path: Path,
+) -> None:
+    from scipy.sparse import diags, hstack
+    from sklearn.linear_model import LogisticRegression
+
+    from moderation.pipeline.classifier.linear import LanguageModel, featurize
+    from moderation.pipeline.training import _fit, nb_log_count_ratio
+
+    rows = read_rows([write_training_csv(tmp_path / "train.csv")])
+    rows = [r for r in rows if r.lang == "en"]
+    texts = featurize([r.text for r in rows])
+    labels = [r.label for r in rows]
+    model = _fit(texts, labels, 4.0, 20_000, 10_000, weighting="nb")
+    # The same regression fitted by hand on features scaled by the ratio.
+    features = hstack(
+        [model.char_vectorizer.transform(texts), model.word_vectorizer.transform(texts)]
+    ).tocsr()
+    ratio = nb_log_count_ratio(features, np.asarray(labels))
+    clf = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", max_iter=2000)
+    clf.fit((features @ diags(ratio)).tocsr(), labels)
+    expected = clf.decision_function((features @ diags(ratio)).tocsr())
+    np.testing.assert_allclose(model.decision(texts), expected, rtol=1e-9, atol=1e-9)
+    # And it survives saving and loading like any other model.
+    model.save(tmp_path / "en.npz")
+    reloaded = LanguageModel.load(tmp_path / "en.npz")
+    np.testing.assert_allclose(reloaded.decision(texts), expected, rtol=1e-9, atol=1e-9)
+
+
+def test_training_records_which_weighting_won_and_refuses_an_unknown_one(tmp_path: Path) -> None:
+    data = write_training_csv(tmp_path / "train.csv", per_language=80)
+    meta = train(
+        [data],
+        tmp_path / "model",
+        languages=["en"],
+        c_grid=(4.0,),
+        weightings=("nb",),
+        char_max_features=20_000,
+        word_max_features=10_000,
+        log=lambda msg: None,
+    )
+    assert meta["languages"]["en"]["weighting"] == "nb"
+    LinearBackend.load(str(tmp_path / "model"))
+    with pytest.raises(ValueError, match="unknown weightings"):
+        train(
+            [data],
+            tmp_path / "other",
+            languages=["en"],
+            c_grid=(4.0,),
+            weightings=("tfidf-squared",),
+            log=lambda msg: None,
+        )
+
+
+def test_roman_urdu_is_trained_with_nb_weighting_and_english_without_by_default(
+    trained_model_dir: Path,
+) -> None:
+    meta = json.loads((trained_model_dir / "metadata.json").read_text())
+    assert meta["languages"]["ur-Latn"]["weighting"] == "nb"
+    assert meta["languages"]["en"]["weighting"] == "none"
+    assert meta["languages"]["ur"]["weighting"] in ("none", "nb")
