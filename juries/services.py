@@ -44,8 +44,11 @@ from juries.models import (
     SpeakerRequest,
 )
 from juries.tally import poll_tally_coalescer
+from moderation.models import ModerationDecision
+from moderation.reasons import ReasonCode
 from moderation.sanitize import sanitize_text
 from moderation.screening import ScreeningRequest, screen_question
+from moderation.services import decision_record, decision_record_screening
 from sessions import events as session_events
 from sessions.actors import Actor
 from sessions.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -1220,6 +1223,10 @@ def jury_message_post(
     try:
         with transaction.atomic():
             message.save()
+            # Jurors' messages join the audit trail like questions; the
+            # facilitator's own are not screened, so there is no decision.
+            if screening is not None:
+                decision_record_screening(jury_message_id=message.pk, screening=screening)
     except IntegrityError:
         return JuryMessage.objects.get(author=juror, client_id=client_id), False
     _announce_message(live_session, jury, message)
@@ -1254,6 +1261,19 @@ def jury_message_moderate(
         message.reason_code = "moderator"
         message.reason_note = _room_text(note or "", limit=500, code="invalid_note", blank=True)
     message.save()
+    decision_record(
+        jury_message_id=message.pk,
+        route=ModerationDecision.Route.HUMAN,
+        decision=(
+            ModerationDecision.Decision.APPROVE
+            if decision == "approve"
+            else ModerationDecision.Decision.REJECT
+        ),
+        actor=actor.user_or_none,
+        # The room's facilitator rejects with a free note, not a reason code.
+        reason_code="" if decision == "approve" else ReasonCode.OTHER,
+        note=message.reason_note,
+    )
     if message.status == JuryMessage.Status.PUBLISHED:
         payload = {"message": events.message_payload(message)}
         emit(live_session, events.JURY_MESSAGE_PUBLISHED, payload, jury_audience(jury))

@@ -8,7 +8,15 @@ from moderation.models import ModerationDecision
 
 @admin.register(ModerationDecision)
 class ModerationDecisionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "question", "route", "decision", "reason_code", "actor"]
+    list_display = [
+        "created_at",
+        "question",
+        "jury_message",
+        "route",
+        "decision",
+        "reason_code",
+        "actor",
+    ]
     list_filter = ["route", "decision", "reason_code"]
 
     # The audit trail is append-only, also for administrators.

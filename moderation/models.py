@@ -21,8 +21,9 @@ class DecisionQuerySet(models.QuerySet["ModerationDecision"]):
 
 
 class ModerationDecision(models.Model):
-    """One decision on one question. ``details`` holds what the deciding stage
-    found: reasons, backend, model version, scores, thresholds, matched terms."""
+    """One decision on one question or one jury-room message (exactly one of the
+    two). ``details`` holds what the deciding stage found: reasons, backend, model
+    version, scores, thresholds, matched terms."""
 
     class Route(models.TextChoices):
         AUTOMATIC = "automatic", "Automatic"
@@ -41,7 +42,18 @@ class ModerationDecision(models.Model):
         APPEAL_OVERTURNED = "appeal_overturned", "Appeal: decision overturned"
 
     question = models.ForeignKey(
-        "live_sessions.Question", on_delete=models.PROTECT, related_name="decisions"
+        "live_sessions.Question",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    jury_message = models.ForeignKey(
+        "juries.JuryMessage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
     )
     route = models.CharField(max_length=16, choices=Route.choices)
     decision = models.CharField(max_length=24, choices=Decision.choices)
@@ -58,8 +70,19 @@ class ModerationDecision(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(question__isnull=False, jury_message__isnull=True)
+                    | models.Q(question__isnull=True, jury_message__isnull=False)
+                ),
+                name="decision_on_a_question_or_a_jury_message",
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.jury_message_id is not None:
+            return f"{self.route} {self.decision} on jury message {self.jury_message_id}"
         return f"{self.route} {self.decision} on question {self.question_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Q
+
 from moderation.models import Appeal, ModerationDecision
 
 # Toxicity score bands shown to moderators (Coral Talk's labels).
@@ -46,6 +48,7 @@ def reviews_for(questions: Sequence[Any]) -> dict[int, dict[str, Any]]:
         .exclude(decision=ModerationDecision.Decision.RESUBMIT)
         .order_by("question_id", "-created_at", "-pk")
     ):
+        assert decision.question_id is not None  # filtered on question_id above
         latest.setdefault(decision.question_id, decision)
     by_author: dict[int, list[tuple[int, str]]] = {}
     for author_id, pk, status in (
@@ -138,15 +141,26 @@ TOXIC_REASONS = frozenset({"offensive", "harassment", "hate_speech", "threat"})
 
 
 def audit_rows(*, session_code: str | None = None) -> list[dict[str, Any]]:
-    """Every decision, oldest first, with what it was based on."""
-    decisions = ModerationDecision.objects.select_related("question__live_session", "actor")
+    """Every decision on questions and jury-room messages, oldest first, with what
+    it was based on."""
+    decisions = ModerationDecision.objects.select_related(
+        "question__live_session", "jury_message__jury__live_session", "actor"
+    )
     if session_code:
-        decisions = decisions.filter(question__live_session__code=session_code.lower())
+        code = session_code.lower()
+        decisions = decisions.filter(
+            Q(question__live_session__code=code) | Q(jury_message__jury__live_session__code=code)
+        )
     return [
         {
             "at": d.created_at.isoformat(),
-            "session": d.question.live_session.code,
+            "session": (
+                d.question.live_session.code
+                if d.question is not None
+                else d.jury_message.jury.live_session.code  # type: ignore[union-attr]
+            ),
             "question_id": d.question_id,
+            "jury_message_id": d.jury_message_id,
             "route": d.route,
             "decision": d.decision,
             "reason": d.reason_code,
@@ -164,17 +178,21 @@ def labelled_rows(*, session_code: str | None = None) -> list[dict[str, Any]]:
 
     The last human decision counts, so an overturned appeal labels the text clean.
     """
-    human = ModerationDecision.objects.filter(route=ModerationDecision.Route.HUMAN).exclude(
-        decision=ModerationDecision.Decision.MERGE
-    )
+    # Jury-room messages are left out: their facilitator rejects with a free
+    # note, so a rejection says nothing about toxicity.
+    human = ModerationDecision.objects.filter(
+        route=ModerationDecision.Route.HUMAN, question__isnull=False
+    ).exclude(decision=ModerationDecision.Decision.MERGE)
     if session_code:
         human = human.filter(question__live_session__code=session_code.lower())
     last: dict[int, ModerationDecision] = {}
     for decision in human.select_related("question__live_session").order_by("created_at", "pk"):
+        assert decision.question_id is not None  # filtered on question above
         last[decision.question_id] = decision
     rows = []
     for decision in last.values():
         question = decision.question
+        assert question is not None
         if decision.decision in ("approve", "appeal_overturned"):
             label = 0
         elif decision.decision in ("reject", "hide", "appeal_upheld", "request_edit") and (
