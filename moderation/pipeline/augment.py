@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,8 @@ SOURCE = "synthetic-civic"
 # Abusive rows built from the round-three constructions (``_ABUSE_3``):
 # training may weight them differently (``training.train(construction_weight=)``).
 CONSTRUCTION_SOURCE = "synthetic-civic-construction"
+# Clean rows that address the same official a construction insulted (round four).
+CONTRAST_SOURCE = "synthetic-civic-contrast"
 
 _EN_FRAMES = (
     "When will the {problem} in {place} be fixed? It has been {duration}.",
@@ -1587,6 +1590,40 @@ def held_out_guard(lang: str) -> NearDuplicateGuard:
     return NearDuplicateGuard(texts)
 
 
+# A construction that insults "{target}" teaches the model the target's title as
+# much as the insult: with constructions on, Roman Urdu questions *about* a patwari
+# or a thekedar were held. For each such construction row, a clean row addresses or
+# mentions the same official politely (``CONTRAST_SOURCE``), so the title itself
+# carries no weight. Demonstratives ("ye afsar", "this officer") are dropped: they
+# are part of the contempt, not of the title.
+_CONTRAST_FRAMES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Dear {target}, {base}",
+        "A question for the {target}: {base}",
+        "{base} Could the {target} answer this, please?",
+        "I went to the {target}'s office twice. {base}",
+    ),
+    "ur": (
+        "{target} صاحب، {base}",
+        "{target} سے سوال ہے: {base}",
+        "{base} {target} صاحب اس کا جواب دیں۔",
+        "میں دو بار {target} کے دفتر گیا۔ {base}",
+    ),
+    "ur-Latn": (
+        "{target} sahab, {base}",
+        "{target} se sawal hai: {base}",
+        "{base} {target} sahab is ka jawab dein.",
+        "Main do dafa {target} ke daftar gaya. {base}",
+    ),
+}
+_DEMONSTRATIVE = re.compile(r"^(?:ye|yeh|this|یہ)\s+", re.IGNORECASE)
+
+
+def contrast_target(target: str) -> str:
+    """The official's title without a contemptuous demonstrative ("ye afsar" -> "afsar")."""
+    return _DEMONSTRATIVE.sub("", target)
+
+
 def _abuse_constructions(lang: str) -> tuple[Sequence[str], Mapping[str, Sequence[str]]]:
     """Round-three abusive constructions and their slots (used by both parts).
 
@@ -1610,7 +1647,9 @@ def civic_rows(
     """``n_clean`` clean and ``n_abusive`` abusive synthetic questions (deterministic).
 
     ``part="train"`` uses all frames but every ``VALIDATION_EVERY``-th;
-    ``part="validation"`` only those. Sentences that near-duplicate a held-out
+    ``part="validation"`` only those. Each abusive construction aimed at an official
+    also yields a clean contrast row about the same official (``_CONTRAST_FRAMES``),
+    on top of ``n_clean``. Sentences that near-duplicate a held-out
     civic question (``guard``, default: ``held_out_guard(lang)``) are dropped.
     """
     if lang not in _TABLES:
@@ -1639,6 +1678,7 @@ def civic_rows(
     sep = "، " if lang == "ur" else ", "
     constructions, construction_slots = _abuse_constructions(lang)
     rest = 1.0 - CONSTRUCTION_SHARE.get(lang, 0.0)
+    contrast: list[Row] = []
     n_made = 0
     attempts = 0
     while n_made < n_abusive and attempts < n_abusive * 20:
@@ -1656,8 +1696,18 @@ def civic_rows(
         else:
             # An insult, wish of harm, veiled threat, sexist or dehumanising claim
             # made of ordinary words: alone, before or after a civic question.
-            built = _fill(rng.choice(constructions), construction_slots, rng)
+            construction = rng.choice(constructions)
+            target = rng.choice(construction_slots.get("target", ("",)))
+            built = _fill(construction, {**construction_slots, "target": (target,)}, rng)
             source = CONSTRUCTION_SOURCE
+            if "{target}" in construction and lang in _CONTRAST_FRAMES:
+                polite = rng.choice(_CONTRAST_FRAMES[lang]).format(
+                    target=contrast_target(target), base=_fill(rng.choice(chosen), slots, rng)
+                )
+                polite = _casual(polite[0].upper() + polite[1:], lang, rng)
+                if polite not in guard and polite not in seen:
+                    seen.add(polite)
+                    contrast.append(Row(polite, 0, lang, CONTRAST_SOURCE))
             where = rng.random()
             text = (
                 built
@@ -1671,4 +1721,4 @@ def civic_rows(
             continue
         rows.append(Row(text, 1, lang, source))
         n_made += 1
-    return rows
+    return rows + contrast

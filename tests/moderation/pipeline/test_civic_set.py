@@ -76,9 +76,9 @@ def test_validation_frames_are_never_used_for_training_rows() -> None:
 
 
 def test_synthetic_abusive_rows_include_threats_and_group_hate_without_slurs() -> None:
-    rows = civic_rows("en", 0, 400)
+    rows = [r for r in civic_rows("en", 0, 400) if r.label == 1]
+    assert len(rows) == 400
     assert any("should be killed" in r.text.lower() for r in rows)
-    assert all(r.label == 1 for r in rows)
 
 
 FRESH = CIVIC.with_name("civic_questions_holdout.csv")

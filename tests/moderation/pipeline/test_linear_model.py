@@ -241,13 +241,34 @@ def test_trained_roman_urdu_model_records_and_reproduces_its_text_features(
 
 
 def test_abusive_rows_built_from_constructions_are_marked_so_training_can_weight_them() -> None:
-    from moderation.pipeline.augment import CONSTRUCTION_SOURCE, SOURCE, civic_rows
+    from moderation.pipeline.augment import (
+        CONSTRUCTION_SOURCE,
+        CONTRAST_SOURCE,
+        SOURCE,
+        civic_rows,
+    )
 
-    for lang in ("en", "ur"):
+    for lang in ("en", "ur", "ur-Latn"):
         rows = civic_rows(lang, 50, 400)
         sources = {r.source for r in rows if r.label == 1}
         assert sources == {SOURCE, CONSTRUCTION_SOURCE}, lang
-        assert all(r.source == SOURCE for r in rows if r.label == 0)
+        assert {r.source for r in rows if r.label == 0} == {SOURCE, CONTRAST_SOURCE}, lang
+
+
+def test_an_official_insulted_by_a_construction_is_also_addressed_politely() -> None:
+    from moderation.pipeline.augment import CONTRAST_SOURCE, civic_rows, contrast_target
+
+    assert contrast_target("ye thekedar") == "thekedar"
+    assert contrast_target("یہ افسر") == "افسر"
+    rows = civic_rows("ur-Latn", 0, 600)
+    contrast = [r.text.lower() for r in rows if r.source == CONTRAST_SOURCE]
+    abusive = [r for r in rows if r.label == 1]
+    assert len(abusive) == 600
+    assert 50 < len(contrast) < 600
+    assert all(r.label == 0 for r in rows if r.source == CONTRAST_SOURCE)
+    for title in ("patwari", "thekedar", "tehsildar"):
+        assert any(title in text for text in contrast), title
+    assert not any(text.startswith(("ye ", "yeh ")) for text in contrast)
 
 
 def test_construction_share_sets_how_many_abusive_rows_are_constructions(
@@ -330,10 +351,10 @@ def test_training_records_which_weighting_won_and_refuses_an_unknown_one(tmp_pat
         )
 
 
-def test_roman_urdu_is_trained_with_nb_weighting_and_english_without_by_default(
+def test_roman_urdu_is_trained_with_nb_weighting_and_english_and_urdu_without_by_default(
     trained_model_dir: Path,
 ) -> None:
     meta = json.loads((trained_model_dir / "metadata.json").read_text())
     assert meta["languages"]["ur-Latn"]["weighting"] == "nb"
     assert meta["languages"]["en"]["weighting"] == "none"
-    assert meta["languages"]["ur"]["weighting"] in ("none", "nb")
+    assert meta["languages"]["ur"]["weighting"] == "none"
