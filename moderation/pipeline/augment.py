@@ -1539,10 +1539,11 @@ NEAR_DUPLICATE_JACCARD = 0.5
 # tweets, and shares 0.15 / 0.3 raised RUHSOLD @test friction by 6-8 points. In
 # round four the Roman Urdu model is trained with Naive Bayes feature weighting
 # (training.DEFAULT_WEIGHTINGS), which keeps those words from carrying the
-# constructions' weight: share 0.55 then moved RUHSOLD train@test / validation@test
-# friction from 30.3 / 30.3 % (the round-three model) to 31.6 / 28.8 %, the civic
-# set to 0 % leak / 5.9 % friction, and the round-three held-out set's leak from
-# 28.6 % to 11.4 % (friction 7.1 -> 12.9 %). See docs/moderation-pipeline.md.
+# constructions' weight: share 0.55 then (before contrast rows, below) moved
+# RUHSOLD train@test / validation@test friction from 30.3 / 30.3 % (the
+# round-three model) to 31.6 / 28.8 %, the civic set to 0 % leak / 5.9 %
+# friction, and the round-three held-out set's leak from 28.6 % to 11.4 %
+# (friction 7.1 -> 12.9 %). See docs/moderation-pipeline.md.
 CONSTRUCTION_SHARE: dict[str, float] = {"en": 0.55, "ur": 0.55, "ur-Latn": 0.55}
 HATE_OF_REST = 0.3
 
