@@ -17,6 +17,9 @@ UNLIKELY_BELOW = 0.5
 
 
 def score_band(score: float | None) -> str | None:
+    """Fixed bands, for decisions recorded without the pipeline's own band (which
+    follows the per-language thresholds: an Urdu model's clean questions can
+    score 0.93 under a hold threshold of 0.92)."""
     if score is None:
         return None
     if score > LIKELY_AT:
@@ -81,7 +84,7 @@ def _review(
             if r.get("code") in _TERM_REASONS and "term" in r.get("detail", {})
         ],
         "score": score,
-        "band": score_band(score),
+        "band": details.get("band") or score_band(score),
         "backend": details.get("backend"),
         "model_version": details.get("model_version"),
         "off_topic": details.get("off_topic"),

@@ -318,3 +318,28 @@ def test_the_queue_snapshot_names_the_matched_terms_and_each_authors_history() -
     road = reviews["When will the road be fixed?"]
     assert road["matched_terms"] == []
     assert road["author_history"] == {"asked": 1, "published": 0, "rejected": 1, "hidden": 0}
+
+
+@pytest.mark.django_db
+def test_the_review_band_follows_the_thresholds_that_screened_the_question() -> None:
+    from moderation.selectors import review_for
+    from moderation.services import decision_record
+
+    hall = _setup()
+    question = factories.ask(hall["author"], "Kab tak bijli aaye gi?")
+
+    def screened(details: dict[str, Any]) -> dict[str, Any]:
+        decision_record(
+            question_id=question.pk,
+            route=ModerationDecision.Route.AUTOMATIC,
+            decision="hold",
+            reason_code="toxicity_maybe",
+            stage="classifier",
+            details=details,
+        )
+        return review_for(question)
+
+    # An Urdu-script model's hold threshold can sit at 0.92: 0.93 is "maybe" there.
+    assert screened({"score": 0.93, "band": "maybe"})["band"] == "maybe"
+    # Decisions recorded without a band fall back to the fixed bands.
+    assert screened({"score": 0.93})["band"] == "likely"
