@@ -7,10 +7,14 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
+from django.db import IntegrityError, transaction
 
 from juries import handlers, selectors, services
 from juries.models import JuryMessage, Recommendation
+from moderation.models import AppendOnlyError, ModerationDecision
 from moderation.screening import Screening, ScreeningReason
+from moderation.selectors import audit_rows, labelled_rows
+from moderation.services import decision_record
 from sessions.actors import Actor
 from sessions.errors import Conflict, Forbidden, InvalidInput
 from tests.factories import make_live_session, make_participant, moderator_actor, official_actor
@@ -270,6 +274,8 @@ def test_the_facilitators_messages_are_published_without_screening(hall, jurors,
     )
     assert message.status == "published"
     assert wire(events_of(hall, "jury.message.published")[0])["message"]["author"]["facilitator"]
+    # Not screened, so no decision for the audit trail either.
+    assert not ModerationDecision.objects.filter(jury_message=message).exists()
 
 
 # --- the recommendation -------------------------------------------------------------------------
@@ -488,3 +494,81 @@ async def test_the_room_state_and_a_vote_over_the_socket_handlers(
     assert state["my_vote"] == "agree"
     assert state["ballots"] == 1
     assert [m["text"] for m in state["messages"]] == ["Agreed."]
+
+
+# --- the audit trail ----------------------------------------------------------------------------
+# Jury-room messages are in the moderation audit trail like questions: what screening
+# decided, what the facilitator decided, by whom and why.
+
+
+def test_a_jurors_screened_message_is_recorded_as_an_automatic_decision(hall, jurors):
+    message = post(jurors[0])  # sessions pre-moderate by default
+    (decision,) = ModerationDecision.objects.filter(jury_message=message)
+    assert decision.question_id is None
+    assert decision.route == "automatic"
+    assert decision.decision == "hold"
+    assert decision.reason_code == "pre_moderation"
+    assert decision.details["language"] == "en"
+    assert {"code": "pre_moderation", "stage": "policy", "detail": {}} in decision.details[
+        "reasons"
+    ]
+
+
+def test_the_facilitators_decision_on_a_held_message_is_recorded_with_who_and_why(
+    hall, jurors, facilitator
+):
+    kept = post(jurors[0])
+    removed = post(jurors[1], "Another thought on the canal.")
+    services.jury_message_moderate(
+        actor=facilitator, live_session_id=hall.pk, message_id=kept.pk, decision="approve"
+    )
+    services.jury_message_moderate(
+        actor=facilitator,
+        live_session_id=hall.pk,
+        message_id=removed.pk,
+        decision="reject",
+        note="Please keep it civil",
+    )
+    approve = ModerationDecision.objects.get(jury_message=kept, route="human")
+    assert (approve.decision, approve.actor, approve.reason_code) == (
+        "approve",
+        facilitator.user,
+        "",
+    )
+    reject = ModerationDecision.objects.get(jury_message=removed, route="human")
+    assert (reject.decision, reject.reason_code, reject.note) == (
+        "reject",
+        "other",
+        "Please keep it civil",
+    )
+    assert reject.actor == facilitator.user
+    with pytest.raises(AppendOnlyError):
+        reject.delete()
+
+
+def test_jury_decisions_are_in_the_sessions_audit_export_but_not_training_labels(
+    hall, jurors, facilitator
+):
+    message = post(jurors[0])
+    services.jury_message_moderate(
+        actor=facilitator, live_session_id=hall.pk, message_id=message.pk, decision="approve"
+    )
+    rows = [r for r in audit_rows(session_code=hall.code) if r["jury_message_id"] == message.pk]
+    assert [(r["route"], r["decision"], r["session"], r["question_id"]) for r in rows] == [
+        ("automatic", "hold", hall.code, None),
+        ("human", "approve", hall.code, None),
+    ]
+    assert rows[1]["actor"] == facilitator.user.get_username()
+    assert audit_rows(session_code="no-such-hall") == []
+    # A facilitator's rejection carries a free note, not a toxicity reason.
+    assert labelled_rows(session_code=hall.code) == []
+
+
+def test_a_decision_is_on_exactly_one_question_or_jury_message(hall, jurors):
+    message = post(jurors[0])
+    with pytest.raises(ValueError, match="exactly one"):
+        decision_record(route="human", decision="approve")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # The database refuses it too, whatever code writes the row.
+        ModerationDecision.objects.create(route="human", decision="approve")
+    assert ModerationDecision.objects.filter(jury_message=message).count() == 1
