@@ -358,6 +358,9 @@ def train(
     """
     from moderation.pipeline.augment import CONSTRUCTION_SHARE, civic_rows
 
+    unknown_weightings = [w for w in weightings or () if w not in WEIGHTINGS]
+    if unknown_weightings:
+        raise ValueError(f"unknown weightings {unknown_weightings}; expected {WEIGHTINGS}")
     paths = [Path(p) for p in data]
     rows = read_rows(paths)
     wanted = list(languages) if languages else sorted({r.lang for r in rows if r.lang})
@@ -411,9 +414,6 @@ def train(
         caught = caught_before_classifier(parts["validation"][0])
         civic_caught = caught_before_classifier(civic_val_texts)
         tried = tuple(weightings) if weightings else DEFAULT_WEIGHTINGS.get(lang, WEIGHTINGS)
-        unknown_weightings = [w for w in tried if w not in WEIGHTINGS]
-        if unknown_weightings:
-            raise ValueError(f"unknown weightings {unknown_weightings}; expected {WEIGHTINGS}")
         best: tuple[float, tuple[float, str], LanguageModel, dict[str, Any]] | None = None
         for c, weighting in [(c, w) for w in tried for c in c_grid]:
             model = _fit(
