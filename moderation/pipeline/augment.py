@@ -1525,11 +1525,15 @@ HELD_OUT_CIVIC_ROUND_FOUR = _EVALUATION / "civic_questions_fresh.csv"
 # The same, written again after civic_questions_fresh.csv had been measured twice;
 # frozen before the final round-four model was evaluated on it (once).
 HELD_OUT_CIVIC_ROUND_FIVE = _EVALUATION / "civic_questions_round5.csv"
+# Written at the start of round five, by the same brief, before any round-five
+# change; measured only on the round's final model.
+HELD_OUT_CIVIC_ROUND_SIX = _EVALUATION / "civic_questions_round6.csv"
 HELD_OUT_FILES = (
     HELD_OUT_CIVIC,
     HELD_OUT_CIVIC_FRESH,
     HELD_OUT_CIVIC_ROUND_FOUR,
     HELD_OUT_CIVIC_ROUND_FIVE,
+    HELD_OUT_CIVIC_ROUND_SIX,
 )
 NEAR_DUPLICATE_JACCARD = 0.5
 # Share of the abusive rows built from round-three constructions, per language;

@@ -84,7 +84,8 @@ def test_synthetic_abusive_rows_include_threats_and_group_hate_without_slurs() -
 FRESH = CIVIC.with_name("civic_questions_holdout.csv")
 ROUND_FOUR = CIVIC.with_name("civic_questions_fresh.csv")
 ROUND_FIVE = CIVIC.with_name("civic_questions_round5.csv")
-LATER_SETS = (FRESH, ROUND_FOUR, ROUND_FIVE)
+ROUND_SIX = CIVIC.with_name("civic_questions_round6.csv")
+LATER_SETS = (FRESH, ROUND_FOUR, ROUND_FIVE, ROUND_SIX)
 
 
 @pytest.mark.parametrize("path", LATER_SETS, ids=lambda p: p.name)
