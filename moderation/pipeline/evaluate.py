@@ -9,11 +9,16 @@ CSV's ``lang`` column, not the router's guess) we report:
 * ``friction``: share of clean rows (label 0) held or rejected;
 * ``precision`` / ``recall`` of "not published" for the abusive class;
 * ``p50_ms`` / ``p99_ms``: wall time of ``screen()`` per question.
+
+``--mistakes OUT.csv`` writes every leaked and every held clean row with the
+router's language, the score and the reasons, so a threshold or lexicon change
+can be argued from the rows it moves rather than from the totals alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 import time
@@ -126,6 +131,35 @@ def evaluate_file(
     }
 
 
+MISTAKE_FIELDS = ("file", "lang", "label", "kind", "outcome", "routed", "score", "reasons", "text")
+
+
+def mistake_row(file: str, row: Any, verdict: Any) -> dict[str, Any] | None:
+    """The CSV row for a leaked abusive row or a held clean one; ``None`` if it was right."""
+    published = verdict.outcome == "publish"
+    if row.label == 1 and published:
+        kind = "leak"
+    elif row.label == 0 and not published:
+        kind = "friction"
+    else:
+        return None
+    reasons = "; ".join(
+        f"{r.code}({r.detail.get('term', '')})" if r.detail.get("term") else r.code
+        for r in verdict.reasons
+    )
+    return {
+        "file": file,
+        "lang": row.lang,
+        "label": row.label,
+        "kind": kind,
+        "outcome": verdict.outcome,
+        "routed": verdict.language,
+        "score": "" if verdict.score is None else round(verdict.score, 4),
+        "reasons": reasons,
+        "text": row.text,
+    }
+
+
 def format_table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
     cols = ("n", "auc", "leak", "friction", "precision", "recall", "p50_ms", "p99_ms")
     header = f"{'file':<34} {'lang':<8} " + " ".join(f"{c:>9}" for c in cols)
@@ -155,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--limit", type=int, default=None, help="at most this many rows per file")
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument("--mistakes", help="write every leaked and every held clean row (CSV) here")
     return parser
 
 
@@ -179,12 +214,29 @@ def main(argv: Sequence[str] | None = None, config: PipelineConfig | None = None
     # Every stage runs even after a rejection, so every row gets a score for the AUC.
     base = base.with_changes(short_circuit=False)
     results: dict[str, dict[str, dict[str, Any]]] = {}
+    mistakes: list[dict[str, Any]] = []
     for spec in args.files:
         path, split = _file_and_split(spec, args.split)
+
+        def collect(item: dict[str, Any], spec: str = spec) -> None:
+            found = mistake_row(spec, item["row"], item["verdict"])
+            if found is not None:
+                mistakes.append(found)
+
         results[spec] = evaluate_file(
-            path, base, split=split, limit=args.limit, progress=not args.no_progress
+            path,
+            base,
+            split=split,
+            limit=args.limit,
+            progress=not args.no_progress,
+            on_row=collect if args.mistakes else None,
         )
     print(format_table(results))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.mistakes:
+        with Path(args.mistakes).open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=MISTAKE_FIELDS)
+            writer.writeheader()
+            writer.writerows(mistakes)
     return 0

@@ -27,10 +27,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--limit", type=int)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--mistakes", help="write leaked and held clean rows (CSV) here")
 
     def handle(self, *files: str, **options: Any) -> None:
         argv = list(files)
-        for flag in ("json_out", "model", "limit"):
+        for flag in ("json_out", "model", "limit", "mistakes"):
             if options.get(flag) is not None:
                 argv += [{"json_out": "--json"}.get(flag, f"--{flag}"), str(options[flag])]
         argv += ["--split", options["split"]]

@@ -64,3 +64,31 @@ def test_progress_bar_writes_to_its_stream(tmp_path: Path) -> None:
         for _ in range(3):
             bar.step()
     assert "3/3" in stream_path.read_text()
+
+
+def test_mistakes_file_lists_leaked_and_held_clean_rows_with_their_reasons(
+    trained_model_dir: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "eval.csv"
+    with data.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label", "lang"])
+        # Deliberately mislabelled rows: a polite question marked abusive must show up
+        # as a leak, a listed swear word marked clean as friction with its term.
+        w.writerow(["When will the water problem in Saddar be fixed?", 1, "en"])
+        w.writerow(["You corrupt bastard, fix the water", 0, "en"])
+        w.writerow(["Shut up, you bastard", 1, "en"])  # right: rejected, not listed
+    out = tmp_path / "mistakes.csv"
+    main([str(data), "--model", str(trained_model_dir), "--mistakes", str(out), "--no-progress"])
+
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["kind"], r["text"]) for r in rows] == [
+        ("leak", "When will the water problem in Saddar be fixed?"),
+        ("friction", "You corrupt bastard, fix the water"),
+    ]
+    held = rows[1]
+    assert held["outcome"] == "reject"
+    assert "banned_term(bastard)" in held["reasons"]
+    assert held["routed"] == "en"
+    assert held["file"] == str(data)
