@@ -200,6 +200,24 @@ def test_the_slur_is_still_caught_next_to_its_innocent_look_alike() -> None:
         "ان سب کو مار دو",
         "شیعہ سب کافر ہیں",
         "ان عیسائیوں کو ملک سے نکال دو",
+        # Round five: dehumanising adjectives, expulsion by imperative, "only fit
+        # for", the kitchen trope, and threats that name the victim's home.
+        "Pathan sab jahil hain",
+        "Hazaras are savages",
+        "بلوچ جنگلی ہیں",
+        "Hinduon ko laat maar ke nikalo",
+        "افغانیوں کو دھکے دے کر نکالو",
+        "Throw the Afghans out of this city",
+        "Christians are only fit for sweeping streets",
+        "Isai sirf gutter saaf karne ke qabil hain",
+        "ہندو صرف جھاڑو دینے کے قابل ہیں",
+        "A woman's place is in the kitchen, not in this hall",
+        "Aurton ki jagah chulha hai",
+        "عورت کا کام چولہا ہے",
+        "We know where you live, councillor",
+        "Tumhara ghar pata hai humein",
+        "ہمیں پتہ ہے تم کہاں رہتے ہو",
+        "They will drag you through the streets",
     ],
 )
 def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
@@ -225,6 +243,14 @@ def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
         "Will the council kill the mosquitoes before the monsoon?",
         "احمدی شہریوں کی شکایات کون سنے گا؟",
         "Christians are 2% of the city, how many council jobs do they have?",
+        "Afghan khandanon ko ghar se nikala ja raha hai, kya ye qanooni hai?",
+        "Will the police throw out the case against the Hindu traders?",
+        "Christians are only asking for their wages on time",
+        "Khawateen ka kaam karne ka mahol daftar mein behtar kab hoga?",
+        "Women's work in the kitchen-garden scheme needs seeds, who supplies them?",
+        "Do we know where the new tube well will be installed?",
+        "کیا آپ کو پتا ہے ہم کہاں رہتے ہیں؟ یہاں پانی نہیں آتا",
+        "Baloch students hostel kab khulega?",
     ],
 )
 def test_civic_demands_and_neutral_group_mentions_are_not_constructions(text: str) -> None:
