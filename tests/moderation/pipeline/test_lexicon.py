@@ -272,6 +272,9 @@ def test_civic_demands_and_neutral_group_mentions_are_not_constructions(text: st
         ("oye ullu ke pathay, sharam karo", "ullu ke pathay"),
         ("Go die, you useless councillor", "go die"),
         ("Drown yourself in the drain you never cleaned", "drown yourself"),
+        ("جہنم میں سڑو، نکمے افسر", "جہنم میں سڑو"),
+        ("jahannum mein saro tum sab", "jahannum mein saro"),
+        ("Rot in hell, councillor", "rot in hell"),
     ],
 )
 def test_wishes_of_harm_and_insult_idioms_are_held_as_suspect_terms(text: str, term: str) -> None:
@@ -288,6 +291,7 @@ def test_wishes_of_harm_and_insult_idioms_are_held_as_suspect_terms(text: str, t
         "Selab mein do bachay doob kar mar gaye, muawza kab milega?",
         "Will the new diesel generators go dim during load-shedding?",
         "Farmers say the river could drown their crops again this year.",
+        "جہنم جیسی گرمی میں سڑک پر کام کیوں ہو رہا ہے؟",
     ],
 )
 def test_drowning_and_death_in_civic_questions_are_not_wishes_of_harm(text: str) -> None:
