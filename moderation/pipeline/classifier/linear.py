@@ -20,7 +20,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -120,12 +120,61 @@ def _major_minor(version: str) -> str:
 
 @dataclass
 class LanguageModel:
-    """A fitted per-language model, rebuilt from arrays without pickle."""
+    """A fitted per-language model, rebuilt from arrays without pickle.
+
+    ``decision`` is the reference: scikit-learn's sparse TF-IDF transform of a
+    batch. ``predict`` computes the same function text by text from the
+    vocabularies (``_text_decision``): for one question scikit-learn's
+    validation and sparse-matrix plumbing cost ~3 ms while the n-grams
+    themselves take ~0.1 ms, and the live pipeline scores one question at a time.
+    """
 
     char_vectorizer: Any
     word_vectorizer: Any
     coef: np.ndarray
     intercept: float
+    _parts: tuple[tuple[Any, dict[str, int], np.ndarray, np.ndarray], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        n_char = len(self.char_vectorizer.vocabulary_)
+        self._parts = (
+            (
+                self.char_vectorizer.build_analyzer(),
+                self.char_vectorizer.vocabulary_,
+                np.asarray(self.char_vectorizer.idf_, dtype=np.float64),
+                self.coef[:n_char],
+            ),
+            (
+                self.word_vectorizer.build_analyzer(),
+                self.word_vectorizer.vocabulary_,
+                np.asarray(self.word_vectorizer.idf_, dtype=np.float64),
+                self.coef[n_char:],
+            ),
+        )
+
+    def _text_decision(self, model_text: str) -> float:
+        """``decision([model_text])[0]`` without building a sparse matrix.
+
+        Per vectoriser, as ``TfidfVectorizer(sublinear_tf=True, norm="l2")``:
+        weight = (1 + ln count) * idf over the n-grams in the vocabulary, the
+        weights scaled to unit length, then the dot product with the coefficients.
+        """
+        total = self.intercept
+        for analyzer, vocabulary, idf, coef in self._parts:
+            counts: dict[int, int] = {}
+            for term in analyzer(model_text):
+                index = vocabulary.get(term)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            if not counts:
+                continue
+            indices = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            weights = (1.0 + np.log(tf)) * idf[indices]
+            total += float(weights @ coef[indices]) / math.sqrt(float(weights @ weights))
+        return total
 
     def decision(self, model_texts: list[str]) -> np.ndarray:
         from scipy.sparse import hstack
@@ -141,7 +190,8 @@ class LanguageModel:
     def predict(self, model_texts: list[str]) -> list[float]:
         if not model_texts:
             return []
-        z = np.clip(self.decision(model_texts), -35.0, 35.0)
+        decisions = np.array([self._text_decision(t) for t in model_texts], dtype=np.float64)
+        z = np.clip(decisions, -35.0, 35.0)
         return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
 
     def save(self, path: Path) -> None:

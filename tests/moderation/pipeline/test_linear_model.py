@@ -54,6 +54,28 @@ def test_saved_model_loads_and_scores_abuse_above_clean_text(trained_model_dir: 
     assert 0.0 <= clean < abusive <= 1.0
 
 
+def test_scoring_text_by_text_equals_the_sparse_batch_transform(
+    trained_model_dir: Path,
+) -> None:
+    from moderation.pipeline.classifier.linear import featurize
+
+    backend = LinearBackend.load(str(trained_model_dir))
+    texts = [
+        "When will the water problem in Korangi be fixed?",
+        "You corrupt bastard bastard bastard, fix the water!",
+        "Kya hamare gaon mein BISP center ka koi plan hai?",
+        "پانی کب آئے گا؟",
+        "",
+        "qqqq zzzz xxxx",
+    ]
+    for lang, model in backend.models.items():
+        features = backend.metadata["languages"][lang].get("text_features", "")
+        model_texts = featurize(texts, features)
+        scores = model.predict(model_texts)
+        expected = 1.0 / (1.0 + np.exp(-model.decision(model_texts)))
+        np.testing.assert_allclose(scores, expected, rtol=0, atol=1e-12)
+
+
 def test_pipeline_uses_the_trained_model_per_language(
     trained_model_dir: Path, context: ScreeningContext
 ) -> None:
