@@ -218,6 +218,13 @@ def test_the_slur_is_still_caught_next_to_its_innocent_look_alike() -> None:
         "Tumhara ghar pata hai humein",
         "ہمیں پتہ ہے تم کہاں رہتے ہو",
         "They will drag you through the streets",
+        # Veiled threats and "go jump off a bridge".
+        "Better watch your back after this meeting, DC sahib",
+        "SHO sahab, ghar jate hue peeche mud ke dekh lena",
+        "کونسلر صاحب، رات کو پیچھے دیکھ کر چلنا",
+        "Go jump off the new bridge, minister",
+        "Jo pul banaya hai usi par se chhalang laga do",
+        "اپنے پلازے کی چھت سے چھلانگ لگا دو",
     ],
 )
 def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
@@ -251,6 +258,11 @@ def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
         "Do we know where the new tube well will be installed?",
         "کیا آپ کو پتا ہے ہم کہاں رہتے ہیں؟ یہاں پانی نہیں آتا",
         "Baloch students hostel kab khulega?",
+        "Bachay nahar mein pul se chhalang lagate hain, jangla kab lagega?",
+        "پل سے ایک طالب علم نے چھلانگ لگا دی، ریلنگ کب لگے گی؟",
+        "Will the footbridge have a railing so nobody can jump off it?",
+        "Peeche wali gali mein gutter ubal raha hai, koi dekh lega?",
+        "The guard at the back gate must watch the parking at night",
     ],
 )
 def test_civic_demands_and_neutral_group_mentions_are_not_constructions(text: str) -> None:
