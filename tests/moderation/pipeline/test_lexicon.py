@@ -152,10 +152,14 @@ def test_everyday_roman_urdu_words_that_resemble_slurs_are_not_matched(text: str
         "Awara kuttay bachon ko kaat rahe hain, committee kab karwai karegi?",
         "Mohallay mein awara kutton ki tadaad barh gayi hai, vaccine kab lagegi?",
         "Pichlay mahine kutte ke katne ke das case aaye, hospital mein injection nahi.",
+        "Gali mein bachay ko awara kutte ne kaat liya, vaccine kahan milegi?",
+        "Jungli suar makai ki fasal tabah kar rahe hain, mehkma kya kar raha hai?",
+        "ایک بچے کو آوارہ کتے نے کاٹ لیا، ویکسین کب آئے گی؟",
+        "جنگلی سور گندم کی فصل اجاڑ رہے ہیں، کسان کیا کریں؟",
     ],
 )
 def test_stray_dog_complaints_are_not_held_for_the_animal_word(text: str) -> None:
-    assert load_lexicon(True, ()).find(fold(text), "ur-Latn") == []
+    assert load_lexicon(True, ()).find(fold(text)) == []
 
 
 @pytest.mark.parametrize(
@@ -164,6 +168,8 @@ def test_stray_dog_complaints_are_not_held_for_the_animal_word(text: str) -> Non
         "Mayor aik number ka kutta hai",
         "Awara kuttay uthao, aur yeh afsar bhi kuttay hain",  # the second use is an insult
         "Tum awara kutte ho",  # the singular serves as an insult too: not sheltered
+        "Jungli suar bhaga do, aur yeh afsar bhi suar hai",
+        "تم آوارہ کتے ہو",
     ],
 )
 def test_the_animal_word_aimed_at_a_person_is_still_held(text: str) -> None:
@@ -225,6 +231,18 @@ def test_the_slur_is_still_caught_next_to_its_innocent_look_alike() -> None:
         "Go jump off the new bridge, minister",
         "Jo pul banaya hai usi par se chhalang laga do",
         "اپنے پلازے کی چھت سے چھلانگ لگا دو",
+        # "We'll see to you", curses wishing death, "a burden on the earth".
+        "Hum tumhein bhi dekh lenge, thanedar",
+        "ہم تمہیں دیکھ لیں گے، پٹواری",
+        "Pata hai tumhara ghar kahan hai, nazim sahab",
+        "ہمیں معلوم ہے آپ کا گھر کہاں ہے",
+        "I hope the minister dies in a ditch",
+        "May god destroy you and your office",
+        "Allah kare ye afsar kisi haadse mein mare",
+        "خدا کرے تم پر کیڑے پڑیں",
+        "These beggars are a burden on the earth",
+        "Ye log bas zameen par bojh hain",
+        "یہ سب زمین پر بوجھ ہیں",
     ],
 )
 def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
@@ -263,6 +281,11 @@ def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
         "Will the footbridge have a railing so nobody can jump off it?",
         "Peeche wali gali mein gutter ubal raha hai, koi dekh lega?",
         "The guard at the back gate must watch the parking at night",
+        "Khuda kare is saal selab mein koi na mare, pushte kab mazboot honge?",
+        "اللہ کرے اس سال کوئی بچہ نہ مرے، ویکسین کب آئے گی؟",
+        "Hum aap ko report dikhayenge, aap khud dekh lena",
+        "Qarz ka bojh awaam par kyun dala ja raha hai?",
+        "May God reward the volunteers who cleaned the nullah",
     ],
 )
 def test_civic_demands_and_neutral_group_mentions_are_not_constructions(text: str) -> None:
