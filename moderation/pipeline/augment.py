@@ -1528,12 +1528,16 @@ HELD_OUT_CIVIC_ROUND_FIVE = _EVALUATION / "civic_questions_round5.csv"
 # Written at the start of round five, by the same brief, before any round-five
 # change; measured only on the round's final model.
 HELD_OUT_CIVIC_ROUND_SIX = _EVALUATION / "civic_questions_round6.csv"
+# Written blind in round six, after round six's set had been measured and read;
+# measured only on round six's final model.
+HELD_OUT_CIVIC_ROUND_SEVEN = _EVALUATION / "civic_questions_round7.csv"
 HELD_OUT_FILES = (
     HELD_OUT_CIVIC,
     HELD_OUT_CIVIC_FRESH,
     HELD_OUT_CIVIC_ROUND_FOUR,
     HELD_OUT_CIVIC_ROUND_FIVE,
     HELD_OUT_CIVIC_ROUND_SIX,
+    HELD_OUT_CIVIC_ROUND_SEVEN,
 )
 NEAR_DUPLICATE_JACCARD = 0.5
 # Share of the abusive rows built from round-three constructions, per language;
