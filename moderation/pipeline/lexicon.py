@@ -41,6 +41,10 @@ _LEET: dict[str, str] = {
     "s": "s5$§",
     "t": "t7+",
     "u": "uv*",
+    # Urdu long vowels (after folding: ے is ی): "چ*د", "ر*نڈی".
+    "ا": "ا*",
+    "و": "و*",
+    "ی": "ی*",
 }
 # Punctuation allowed *inside* a word (f.u.c.k, f-u-c-k). It must not overlap
 # the leet symbols above, or the regex would backtrack exponentially.
@@ -48,6 +52,9 @@ _SEP = r"[.\-_'\"’`,:;~=/\\]{0,3}"
 _BOUNDARY_BEFORE = r"(?<![^\W_])"
 _BOUNDARY_AFTER = r"(?![^\W_])"
 _ASCII_DIGIT = re.compile(r"[0-9]")
+# A word with at least one "*" inside or at its end, and a letter before it.
+_MASKED_WORD = re.compile(r"[^\W\d_]+\*[^\W\d_*]*(?:\*+[^\W\d_*]*)*")
+_STAR_RUN = re.compile(r"\*+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -188,6 +195,7 @@ class Lexicon:
     ) -> None:
         self.terms: tuple[Term, ...] = tuple(dict.fromkeys(terms))
         self.constructions: tuple[Construction, ...] = tuple(constructions)
+        self._masked_candidates: list[tuple[str, Term]] | None = None
         # Everyday words that the obfuscation-tolerant patterns would otherwise
         # catch ("chuttiyan", holidays, looks like a slur once letters repeat).
         # Entries of several words are phrases: a listed term inside one is its
@@ -232,6 +240,51 @@ class Lexicon:
         pattern = f"{_BOUNDARY_BEFORE}(?:{body})" if anchored else f"(?:{body})"
         return re.compile(pattern), terms
 
+    def _find_masked(self, folded: str, found: dict[tuple[str, Severity], Match]) -> None:
+        """Words with letters masked by ``*`` ("f***", "motherf***ers", "b**ch").
+
+        The term patterns let ``*`` stand for one vowel; a masked consonant or a
+        run of stars is matched here instead, word by word, against the banned
+        single-word terms and their English inflections. A star stands for one
+        letter; a run of n stars for n-1 to n+1 (people do not count). Held as
+        suspect, never rejected: "s***" has more than one reading, and the
+        moderator sees the masked word and the term it fits.
+        """
+        if "*" not in folded:
+            return
+        matched_spans = {m.matched for m in found.values()}
+        for word in _MASKED_WORD.findall(folded):
+            if word in matched_spans or not _LETTER.search(word):
+                continue
+            pattern = _STAR_RUN.sub(
+                lambda run: (
+                    f"[^\\W\\d_]{{{max(1, len(run.group(0)) - 1)},{len(run.group(0)) + 1}}}"
+                ),
+                re.escape(word).replace(r"\*", "*"),
+            )
+            regex = re.compile(pattern)
+            for candidate, term in self._masking_candidates():
+                if regex.fullmatch(candidate):
+                    key = (term.term, "suspect")
+                    if key not in found and (term.term, "banned") not in found:
+                        found[key] = Match(term.term, term.category, "suspect", term.source, word)
+                    break
+
+    def _masking_candidates(self) -> list[tuple[str, Term]]:
+        if self._masked_candidates is None:
+            candidates: list[tuple[str, Term]] = []
+            for term in self.terms:
+                if term.severity != "banned" or " " in term.term or len(term.term) < 3:
+                    continue
+                endings = (
+                    ("", "s", "es", "ed", "er", "ers", "ing", "in")
+                    if term.term.isascii()
+                    else ("",)
+                )
+                candidates.extend((term.term + ending, term) for ending in endings)
+            self._masked_candidates = candidates
+        return self._masked_candidates
+
     def _phrase_spans(self, text: str) -> list[tuple[int, int]]:
         if self._allowed_phrases is None:
             return []
@@ -271,6 +324,7 @@ class Lexicon:
                             found[key] = Match(
                                 term.term, term.category, severity, term.source, span
                             )
+        self._find_masked(folded, found)
         for construction in self.constructions:
             for text in texts:
                 hit = construction.regex.search(text)

@@ -36,6 +36,40 @@ def test_spaced_dotted_repeated_and_accented_letters_still_match(text: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("You people are total motherf***ers", "motherfucker"),
+        ("what the f***", "fuck"),
+        ("Tell that b***h to sit down", "bitch"),
+        ("Ye ch***ya councillor", "chutiya"),
+    ],
+)
+def test_words_masked_by_a_run_of_stars_are_held_with_the_term_they_fit(
+    text: str, term: str
+) -> None:
+    assert (term, "suspect") in _terms(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["*Important* notice: the meeting moved", "5*3 = 15 tankers", "A 4* hotel in Murree"]
+)
+def test_stars_that_mask_no_listed_word_are_not_matched(text: str) -> None:
+    assert _terms(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("مادر چ*د چیئرمین نے فنڈ کھا لیا", "مادر چود"),
+        ("یہ رنڈیوں کی طرح ہنس رہی ہے", "رنڈیوں"),
+        ("Ye choohre log sirf gutter ke liye hain", "choohre"),
+    ],
+)
+def test_urdu_vowels_masked_by_a_star_and_inflected_slurs_are_banned(text: str, term: str) -> None:
+    assert (fold(term), "banned") in [(fold(t), s) for t, s in _terms(text)]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Scunthorpe council has a budget",
