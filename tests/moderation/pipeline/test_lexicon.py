@@ -277,6 +277,10 @@ def test_the_slur_is_still_caught_next_to_its_innocent_look_alike() -> None:
         "These beggars are a burden on the earth",
         "Ye log bas zameen par bojh hain",
         "یہ سب زمین پر بوجھ ہیں",
+        "In sab ko sheher se nikaal do",
+        "ان سب کو شہر سے نکال دو",
+        "Khuda kare is MPA ko cancer ho",
+        "اللہ کرے اس وزیر کو کینسر ہو",
     ],
 )
 def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
@@ -320,6 +324,8 @@ def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
         "Hum aap ko report dikhayenge, aap khud dekh lena",
         "Qarz ka bojh awaam par kyun dala ja raha hai?",
         "May God reward the volunteers who cleaned the nullah",
+        "Kachra sheher se nikaal do, bimariyan phail rahi hain",
+        "Un ko daftar se nikal do jo rishwat lete hain",
     ],
 )
 def test_civic_demands_and_neutral_group_mentions_are_not_constructions(text: str) -> None:
