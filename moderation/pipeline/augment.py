@@ -1528,9 +1528,12 @@ HELD_OUT_CIVIC_ROUND_FIVE = _EVALUATION / "civic_questions_round5.csv"
 # Written at the start of round five, by the same brief, before any round-five
 # change; measured only on the round's final model.
 HELD_OUT_CIVIC_ROUND_SIX = _EVALUATION / "civic_questions_round6.csv"
-# Written blind in round six, after round six's set had been measured and read;
-# measured only on round six's final model.
+# Written blind in round six, after round6 had been measured and read; measured once,
+# on a round-six model, then read.
 HELD_OUT_CIVIC_ROUND_SEVEN = _EVALUATION / "civic_questions_round7.csv"
+# Written blind in round six after round7 had been measured and read; measured only
+# on round six's final model.
+HELD_OUT_CIVIC_ROUND_EIGHT = _EVALUATION / "civic_questions_round8.csv"
 HELD_OUT_FILES = (
     HELD_OUT_CIVIC,
     HELD_OUT_CIVIC_FRESH,
@@ -1538,6 +1541,7 @@ HELD_OUT_FILES = (
     HELD_OUT_CIVIC_ROUND_FIVE,
     HELD_OUT_CIVIC_ROUND_SIX,
     HELD_OUT_CIVIC_ROUND_SEVEN,
+    HELD_OUT_CIVIC_ROUND_EIGHT,
 )
 NEAR_DUPLICATE_JACCARD = 0.5
 # Share of the abusive rows built from round-three constructions, per language;
