@@ -25,17 +25,26 @@ def test_metrics_count_leak_and_friction_by_outcome() -> None:
     assert m["p50_ms"] == 4.5
 
 
+def _write_eval_csv(path: Path, rows: list[tuple[str, int, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "label", "lang"])
+        writer.writerows(rows)
+    return path
+
+
 def test_evaluation_writes_json_per_file_and_language(
     trained_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = tmp_path / "eval.csv"
-    with data.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["text", "label", "lang"])
-        w.writerow(["When will the water problem in Saddar be fixed?", 0, "en"])
-        w.writerow(["You corrupt bastard, fix the water", 1, "en"])
-        w.writerow(["Sarak kab theek hogi?", 0, "ur-Latn"])
-        w.writerow(["Tum sab harami ho", 1, "ur-Latn"])
+    data = _write_eval_csv(
+        tmp_path / "eval.csv",
+        [
+            ("When will the water problem in Saddar be fixed?", 0, "en"),
+            ("You corrupt bastard, fix the water", 1, "en"),
+            ("Sarak kab theek hogi?", 0, "ur-Latn"),
+            ("Tum sab harami ho", 1, "ur-Latn"),
+        ],
+    )
     out = tmp_path / "out.json"
     assert (
         main([str(data), "--model", str(trained_model_dir), "--json", str(out), "--no-progress"])
@@ -69,15 +78,16 @@ def test_progress_bar_writes_to_its_stream(tmp_path: Path) -> None:
 def test_mistakes_file_lists_leaked_and_held_clean_rows_with_their_reasons(
     trained_model_dir: Path, tmp_path: Path
 ) -> None:
-    data = tmp_path / "eval.csv"
-    with data.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["text", "label", "lang"])
-        # Deliberately mislabelled rows: a polite question marked abusive must show up
-        # as a leak, a listed swear word marked clean as friction with its term.
-        w.writerow(["When will the water problem in Saddar be fixed?", 1, "en"])
-        w.writerow(["You corrupt bastard, fix the water", 0, "en"])
-        w.writerow(["Shut up, you bastard", 1, "en"])  # right: rejected, not listed
+    # Deliberately mislabelled rows: a polite question marked abusive must show up
+    # as a leak, a listed swear word marked clean as friction with its term.
+    data = _write_eval_csv(
+        tmp_path / "eval.csv",
+        [
+            ("When will the water problem in Saddar be fixed?", 1, "en"),
+            ("You corrupt bastard, fix the water", 0, "en"),
+            ("Shut up, you bastard", 1, "en"),  # right: rejected, not listed
+        ],
+    )
     out = tmp_path / "mistakes.csv"
     main([str(data), "--model", str(trained_model_dir), "--mistakes", str(out), "--no-progress"])
 
