@@ -195,7 +195,7 @@ class Lexicon:
     ) -> None:
         self.terms: tuple[Term, ...] = tuple(dict.fromkeys(terms))
         self.constructions: tuple[Construction, ...] = tuple(constructions)
-        self._masked_candidates: list[tuple[str, Term]] | None = None
+        self._masking_candidates = self._build_masking_candidates(self.terms)
         # Everyday words that the obfuscation-tolerant patterns would otherwise
         # catch ("chuttiyan", holidays, looks like a slur once letters repeat).
         # Entries of several words are phrases: a listed term inside one is its
@@ -263,27 +263,24 @@ class Lexicon:
                 re.escape(word).replace(r"\*", "*"),
             )
             regex = re.compile(pattern)
-            for candidate, term in self._masking_candidates():
+            for candidate, term in self._masking_candidates:
                 if regex.fullmatch(candidate):
-                    key = (term.term, "suspect")
+                    key: tuple[str, Severity] = (term.term, "suspect")
                     if key not in found and (term.term, "banned") not in found:
                         found[key] = Match(term.term, term.category, "suspect", term.source, word)
                     break
 
-    def _masking_candidates(self) -> list[tuple[str, Term]]:
-        if self._masked_candidates is None:
-            candidates: list[tuple[str, Term]] = []
-            for term in self.terms:
-                if term.severity != "banned" or " " in term.term or len(term.term) < 3:
-                    continue
-                endings = (
-                    ("", "s", "es", "ed", "er", "ers", "ing", "in")
-                    if term.term.isascii()
-                    else ("",)
-                )
-                candidates.extend((term.term + ending, term) for ending in endings)
-            self._masked_candidates = candidates
-        return self._masked_candidates
+    @staticmethod
+    def _build_masking_candidates(terms: Iterable[Term]) -> tuple[tuple[str, Term], ...]:
+        """Folded banned single-word terms, with English endings for Latin ones."""
+        candidates: list[tuple[str, Term]] = []
+        for term in terms:
+            word = fold(term.term)
+            if term.severity != "banned" or " " in word or len(word) < 3:
+                continue
+            endings = ("", "s", "es", "ed", "er", "ers", "ing", "in") if word.isascii() else ("",)
+            candidates.extend((word + ending, term) for ending in endings)
+        return tuple(candidates)
 
     def _phrase_spans(self, text: str) -> list[tuple[int, int]]:
         if self._allowed_phrases is None:
