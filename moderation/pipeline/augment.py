@@ -1534,6 +1534,11 @@ HELD_OUT_CIVIC_ROUND_SEVEN = _EVALUATION / "civic_questions_round7.csv"
 # Written blind in round six after round7 had been measured and read; measured only
 # on round six's final model.
 HELD_OUT_CIVIC_ROUND_EIGHT = _EVALUATION / "civic_questions_round8.csv"
+# Written blind in round seven (its brief also named threats through family and
+# daily routes, sexual insinuation, contempt for disabled and transgender people
+# and harassment of other participants), committed before anything was measured
+# on it; measured only on round seven's final model.
+HELD_OUT_CIVIC_ROUND_NINE = _EVALUATION / "civic_questions_round9.csv"
 HELD_OUT_FILES = (
     HELD_OUT_CIVIC,
     HELD_OUT_CIVIC_FRESH,
@@ -1542,6 +1547,7 @@ HELD_OUT_FILES = (
     HELD_OUT_CIVIC_ROUND_SIX,
     HELD_OUT_CIVIC_ROUND_SEVEN,
     HELD_OUT_CIVIC_ROUND_EIGHT,
+    HELD_OUT_CIVIC_ROUND_NINE,
 )
 NEAR_DUPLICATE_JACCARD = 0.5
 # Share of the abusive rows built from round-three constructions, per language;

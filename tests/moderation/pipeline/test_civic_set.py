@@ -87,7 +87,8 @@ ROUND_FIVE = CIVIC.with_name("civic_questions_round5.csv")
 ROUND_SIX = CIVIC.with_name("civic_questions_round6.csv")
 ROUND_SEVEN = CIVIC.with_name("civic_questions_round7.csv")
 ROUND_EIGHT = CIVIC.with_name("civic_questions_round8.csv")
-LATER_SETS = (FRESH, ROUND_FOUR, ROUND_FIVE, ROUND_SIX, ROUND_SEVEN, ROUND_EIGHT)
+ROUND_NINE = CIVIC.with_name("civic_questions_round9.csv")
+LATER_SETS = (FRESH, ROUND_FOUR, ROUND_FIVE, ROUND_SIX, ROUND_SEVEN, ROUND_EIGHT, ROUND_NINE)
 
 
 @pytest.mark.parametrize("path", LATER_SETS, ids=lambda p: p.name)
