@@ -56,6 +56,8 @@ _ASCII_DIGIT = re.compile(r"[0-9]")
 _MASKED_WORD = re.compile(r"[^\W\d_]+\*[^\W\d_*]*(?:\*+[^\W\d_*]*)*")
 _STAR_RUN = re.compile(r"\*+")
 _LETTER = re.compile(r"[^\W\d_]")
+# Punctuation around a word ("بچے،", "bache!"), not the stars that mask its letters.
+_WORD_EDGE = ".,!?;:'\"()[]{}،؟۔-"
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,7 @@ class Lexicon:
         self.terms: tuple[Term, ...] = tuple(dict.fromkeys(terms))
         self.constructions: tuple[Construction, ...] = tuple(constructions)
         self._masking_candidates = self._build_masking_candidates(self.terms)
+        self._masking_phrases = self._build_masking_phrases(self.terms)
         # Everyday words that the obfuscation-tolerant patterns would otherwise
         # catch ("chuttiyan", holidays, looks like a slur once letters repeat).
         # Entries of several words are phrases: a listed term inside one is its
@@ -256,19 +259,45 @@ class Lexicon:
         for word in _MASKED_WORD.findall(folded):
             if word in matched_spans or not _LETTER.search(word):
                 continue
-            pattern = _STAR_RUN.sub(
-                lambda run: (
-                    f"[^\\W\\d_]{{{max(1, len(run.group(0)) - 1)},{len(run.group(0)) + 1}}}"
-                ),
-                re.escape(word).replace(r"\*", "*"),
-            )
-            regex = re.compile(pattern)
+            regex = re.compile(_masked_pattern(word))
             for candidate, term in self._masking_candidates:
                 if regex.fullmatch(candidate):
-                    key: tuple[str, Severity] = (term.term, "suspect")
-                    if key not in found and (term.term, "banned") not in found:
-                        found[key] = Match(term.term, term.category, "suspect", term.source, word)
+                    self._hold_masked(found, term, word)
                     break
+        self._find_masked_phrases(folded, found)
+
+    def _find_masked_phrases(self, folded: str, found: dict[tuple[str, Severity], Match]) -> None:
+        """Banned phrases with a masked word ("ک*تے کے بچے", "kut*e ke bache").
+
+        A star inside a word of a listed phrase is compared window by window: each
+        run of as many words as the phrase, one of them masked, against the phrase.
+        """
+        words = [w.strip(_WORD_EDGE) for w in folded.split()]
+        for size, candidate, term in self._masking_phrases:
+            for start in range(len(words) - size + 1):
+                window = words[start : start + size]
+                if not any("*" in w for w in window):
+                    continue
+                pattern = r"\s".join(_masked_pattern(w) for w in window)
+                if re.fullmatch(pattern, candidate):
+                    self._hold_masked(found, term, " ".join(window))
+                    break
+
+    @staticmethod
+    def _hold_masked(found: dict[tuple[str, Severity], Match], term: Term, matched: str) -> None:
+        key: tuple[str, Severity] = (term.term, "suspect")
+        if key not in found and (term.term, "banned") not in found:
+            found[key] = Match(term.term, term.category, "suspect", term.source, matched)
+
+    @staticmethod
+    def _build_masking_phrases(terms: Iterable[Term]) -> tuple[tuple[int, str, Term], ...]:
+        """Folded banned phrases of two or three words, with their word count."""
+        phrases: list[tuple[int, str, Term]] = []
+        for term in terms:
+            words = fold(term.term).split()
+            if term.severity == "banned" and 2 <= len(words) <= 3:
+                phrases.append((len(words), " ".join(words), term))
+        return tuple(phrases)
 
     @staticmethod
     def _build_masking_candidates(terms: Iterable[Term]) -> tuple[tuple[str, Term], ...]:
@@ -340,6 +369,19 @@ class Lexicon:
 
 
 _SPACED = re.compile(r"(?<!\S)(?:[^\s.\-_,]\s*[\s.\-_,]\s*){2,}[^\s.\-_,](?!\S)")
+
+
+def _masked_pattern(word: str) -> str:
+    """A word with masked letters as a regex: a star is one letter; a run of n, n-1 to n+1.
+
+    In Urdu script a star may also stand for nothing: short vowels are not written,
+    so "ک*تے" masks the u of کتے without replacing a letter.
+    """
+    least = 0 if not word.isascii() else 1
+    return _STAR_RUN.sub(
+        lambda run: f"[^\\W\\d_]{{{max(least, len(run.group(0)) - 1)},{len(run.group(0)) + 1}}}",
+        re.escape(word).replace(r"\*", "*"),
+    )
 
 
 def join_spaced_letters(text: str) -> str:

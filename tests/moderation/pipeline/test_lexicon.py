@@ -51,7 +51,25 @@ def test_words_masked_by_a_run_of_stars_are_held_with_the_term_they_fit(
 
 
 @pytest.mark.parametrize(
-    "text", ["*Important* notice: the meeting moved", "5*3 = 15 tankers", "A 4* hotel in Murree"]
+    ("text", "term"),
+    [
+        ("اوئے ک*تے کے بچے، جھوٹ بولنا بند کر", "کتے کے بچے"),
+        ("oye ku**e ke bache, jawab do", "kutte ke bache"),
+    ],
+)
+def test_a_masked_word_inside_a_banned_phrase_holds_the_phrase(text: str, term: str) -> None:
+    # Folding makes the Urdu masculine and feminine forms one phrase (کتے / کتی).
+    assert (fold(term), "suspect") in [(fold(t), s) for t, s in _terms(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*Important* notice: the meeting moved",
+        "5*3 = 15 tankers",
+        "A 4* hotel in Murree",
+        "کت*ب کے بچے اسکول جاتے ہیں",
+    ],
 )
 def test_stars_that_mask_no_listed_word_are_not_matched(text: str) -> None:
     assert _terms(text) == []
@@ -290,6 +308,51 @@ def test_threat_and_group_hate_constructions_are_held(text: str) -> None:
     constructions = [m for m in matches if m.source == "builtin:threats.txt"]
     assert constructions, text
     assert all(m.severity == "suspect" for m in constructions)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("We know which school your kids go to, patwari sahib", "threat"),
+        ("Whoever comes to demolish our shops will go back in pieces", "threat"),
+        ("If he comes to Chakwal he won't go home alive", "threat"),
+        ("She got the post because of who she sleeps with", "harassment"),
+        ("Pata hai aap ke bachay kis school jate hain, kaam karwa lo", "threat"),
+        ("Agar DC yahan aaya to zinda wapas nahi jayega", "threat"),
+        ("Sab jante hain madam raat ko kis ke daftar jati hai", "harassment"),
+        ("تحصیلدار صاحب، ہمیں پتا ہے تمہارے بچے کس اسکول جاتے ہیں", "threat"),
+        ("اس بار جلسے میں آیا تو زندہ واپس نہیں جائے گا", "threat"),
+        ("میڈم کونسلر، رات کو بھی ملاقات ہو سکتی ہے کیا", "harassment"),
+    ],
+)
+def test_threats_through_family_or_route_and_sexual_insinuation_are_held(
+    text: str, category: str
+) -> None:
+    lexicon = load_lexicon(True, ())
+    matches = lexicon.find(normalize(text).folded)
+    constructions = [m for m in matches if m.source == "builtin:threats.txt"]
+    assert [m.category for m in constructions] == [category], text
+    assert all(m.severity == "suspect" for m in constructions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you know which school the children of Ward 4 should go to after the closure?",
+        "The injured were sent home alive but with no treatment, why?",
+        "Kya aap ko pata hai bachay kis school mein daakhil hon? Form kahan milega?",
+        "Zinda wapas aane wale mazdooron ko muawza kab milega?",
+        "Lady health worker raat ko kis ke ghar jaye? Delivery ke case mein rasta nahi",
+        "رات کو ایمرجنسی میں ملاقات کے لیے کس سے رابطہ کریں؟",
+        "کیا آپ کو معلوم ہے بچے کس اسکول میں داخل ہوں گے؟",
+    ],
+)
+def test_school_route_and_night_questions_in_their_civic_sense_are_not_constructions(
+    text: str,
+) -> None:
+    lexicon = load_lexicon(True, ())
+    matches = lexicon.find(normalize(text).folded)
+    assert not [m.term for m in matches if m.source == "builtin:threats.txt"], text
 
 
 @pytest.mark.parametrize(
