@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from moderation.pipeline import augment_harassment as harassment
 from moderation.pipeline.normalize import fold, sanitize
 from moderation.pipeline.training import Row
 
@@ -1498,15 +1499,30 @@ def _merge(
 
 _TABLES: dict[str, tuple[Sequence[str], Mapping[str, Sequence[str]], Sequence[str]]] = {
     "en": (
-        *_merge((_EN_FRAMES, _EN), (_EN_FRAMES_2, _EN_2), (_EN_FRAMES_3, _EN_3)),
+        *_merge(
+            (_EN_FRAMES, _EN),
+            (_EN_FRAMES_2, _EN_2),
+            (_EN_FRAMES_3, _EN_3),
+            (harassment.CLEAN_FRAMES["en"], {}),
+        ),
         _EN_ABUSE,
     ),
     "ur-Latn": (
-        *_merge((_UL_FRAMES, _UL), (_UL_FRAMES_2, _UL_2), (_UL_FRAMES_3, _UL_3)),
+        *_merge(
+            (_UL_FRAMES, _UL),
+            (_UL_FRAMES_2, _UL_2),
+            (_UL_FRAMES_3, _UL_3),
+            (harassment.CLEAN_FRAMES["ur-Latn"], {}),
+        ),
         _UL_ABUSE,
     ),
     "ur": (
-        *_merge((_UR_FRAMES, _UR), (_UR_FRAMES_2, _UR_2), (_UR_FRAMES_3, _UR_3)),
+        *_merge(
+            (_UR_FRAMES, _UR),
+            (_UR_FRAMES_2, _UR_2),
+            (_UR_FRAMES_3, _UR_3),
+            (harassment.CLEAN_FRAMES["ur"], {}),
+        ),
         _UR_ABUSE,
     ),
 }
@@ -1652,7 +1668,9 @@ def contrast_target(target: str) -> str:
 
 
 def _abuse_constructions(lang: str) -> tuple[Sequence[str], Mapping[str, Sequence[str]]]:
-    """Round-three abusive constructions and their slots (used by both parts).
+    """Round-three and round-seven (``augment_harassment``) abusive constructions.
+
+    Used by both parts, with their slots.
 
     Not split by ``VALIDATION_EVERY`` like the frames: tried, the synthetic
     validation split then held constructions the model had never seen, the
@@ -1660,7 +1678,7 @@ def _abuse_constructions(lang: str) -> tuple[Sequence[str], Mapping[str, Sequenc
     0.94 -> 0.69) and the clean civic validation friction rose to 20 %.
     Unseen phrasings of abuse are measured on civic_questions_holdout.csv.
     """
-    return _ABUSE_3[lang]
+    return _merge(_ABUSE_3[lang], harassment.ABUSE[lang])
 
 
 def civic_rows(

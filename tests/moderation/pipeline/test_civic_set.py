@@ -161,3 +161,25 @@ def test_civic_clean_questions_use_animal_drowning_and_family_words_in_their_civ
     text = " ".join(r.text for r in clean)
     for civic_use in ("آوارہ کتوں", "ڈوب کر مر گیا", "میری والدہ کی پنشن", "پورا حق ہے"):
         assert civic_use in text, civic_use
+
+
+def test_synthetic_abuse_includes_harassment_and_its_clean_look_alikes() -> None:
+    # Round seven: threats through family or route, sexual insinuation, contempt for
+    # disabled and transgender people; the same words in civic questions stay clean.
+    markers = {
+        "en": ("which school your children", "who she meets at night"),
+        "ur-Latn": ("bachay kis school", "raat ko kis ke saath", "society pe bojh"),
+        "ur": ("بچے کس اسکول", "رات کو کس سے", "معاشرے پر بوجھ"),
+    }
+    look_alikes = {
+        "en": "khwaja sira citizens",
+        "ur-Latn": "khawaja sira afraad",
+        "ur": "خواجہ سرا افراد",
+    }
+    for lang, wanted in markers.items():
+        rows = civic_rows(lang, 6000, 3000)
+        abusive = " ".join(r.text for r in rows if r.label == 1)
+        clean = " ".join(r.text for r in rows if r.label == 0)
+        for marker in wanted:
+            assert marker.lower() in abusive.lower(), (lang, marker)
+        assert look_alikes[lang].lower() in clean.lower(), lang
