@@ -56,6 +56,11 @@ _ASCII_DIGIT = re.compile(r"[0-9]")
 _MASKED_WORD = re.compile(r"[^\W\d_]+\*[^\W\d_*]*(?:\*+[^\W\d_*]*)*")
 _STAR_RUN = re.compile(r"\*+")
 _LETTER = re.compile(r"[^\W\d_]")
+# A Latin-keyboard symbol inside an Urdu word; Urdu script has no leetspeak, so it
+# stands for a letter (or an unwritten vowel), like "*".
+_URDU_MASK_SYMBOL = re.compile(
+    r"(?<=[\u0620-\u064a\u0679-\u06d3])[@#$%&!|^~+](?=[\u0620-\u064a\u0679-\u06d3])"
+)
 # Punctuation around a word ("بچے،", "bache!"), not the stars that mask its letters.
 _WORD_EDGE = ".,!?;:'\"()[]{}،؟۔-"
 
@@ -320,8 +325,10 @@ class Lexicon:
         """Term matches in folded text, banned first. Precondition: ``folded = fold(text)``.
 
         Lists for every language apply (questions mix languages), plus lists that
-        were registered for ``language`` only.
+        were registered for ``language`` only. A symbol between two Urdu letters
+        ("ح@رامی") can only mask a letter: it is read as ``*``.
         """
+        folded = _URDU_MASK_SYMBOL.sub("*", folded)
         texts = [folded]
         joined = join_spaced_letters(folded)
         if joined != folded:

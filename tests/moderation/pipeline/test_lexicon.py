@@ -42,6 +42,8 @@ def test_spaced_dotted_repeated_and_accented_letters_still_match(text: str) -> N
         ("what the f***", "fuck"),
         ("Tell that b***h to sit down", "bitch"),
         ("Ye ch***ya councillor", "chutiya"),
+        # A Latin symbol inside an Urdu word masks a letter like a star.
+        ("ح@رامی افسرو، چندے کا پیسہ کس نے ہضم کیا؟", "حرامی"),
     ],
 )
 def test_words_masked_by_a_run_of_stars_are_held_with_the_term_they_fit(
@@ -55,6 +57,7 @@ def test_words_masked_by_a_run_of_stars_are_held_with_the_term_they_fit(
     [
         ("اوئے ک*تے کے بچے، جھوٹ بولنا بند کر", "کتے کے بچے"),
         ("oye ku**e ke bache, jawab do", "kutte ke bache"),
+        ("ک#تے کے بچے، جواب دو", "کتے کے بچے"),
     ],
 )
 def test_a_masked_word_inside_a_banned_phrase_holds_the_phrase(text: str, term: str) -> None:
