@@ -88,7 +88,17 @@ ROUND_SIX = CIVIC.with_name("civic_questions_round6.csv")
 ROUND_SEVEN = CIVIC.with_name("civic_questions_round7.csv")
 ROUND_EIGHT = CIVIC.with_name("civic_questions_round8.csv")
 ROUND_NINE = CIVIC.with_name("civic_questions_round9.csv")
-LATER_SETS = (FRESH, ROUND_FOUR, ROUND_FIVE, ROUND_SIX, ROUND_SEVEN, ROUND_EIGHT, ROUND_NINE)
+ROUND_TEN = CIVIC.with_name("civic_questions_round10.csv")
+LATER_SETS = (
+    FRESH,
+    ROUND_FOUR,
+    ROUND_FIVE,
+    ROUND_SIX,
+    ROUND_SEVEN,
+    ROUND_EIGHT,
+    ROUND_NINE,
+    ROUND_TEN,
+)
 
 
 @pytest.mark.parametrize("path", LATER_SETS, ids=lambda p: p.name)
