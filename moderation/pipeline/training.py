@@ -194,44 +194,56 @@ def calibrate(
     civic_caught: Sequence[bool],
     target_leak: float = 0.05,
     max_reject_fpr: float = 0.01,
+    written: tuple[Sequence[int], Sequence[float], Sequence[bool]] | None = None,
 ) -> dict[str, Any]:
-    """Thresholds from the corpus validation part *and* a synthetic civic validation split.
+    """Thresholds from the corpus validation part and the civic validation sets.
 
-    hold: ``choose_thresholds`` on the corpus; lowered further if the civic split
-    (frames never seen in training) would leak more than ``target_leak``. Leak
-    first on both: the civic split can only make the model stricter, never laxer.
+    The civic sets are the synthetic split (frames never seen in training) and,
+    when given, ``written``: the validation part of the hand-written questions
+    (``moderation.pipeline.written``).
+
+    hold: ``choose_thresholds`` on the corpus; lowered further if a civic set
+    would leak more than ``target_leak``. Leak first on every set: a civic set can
+    only make the model stricter, never laxer.
     reject: from the corpus (≤ ``max_reject_fpr`` of clean rows), and never so low
-    that it rejects more than ``max_reject_fpr`` of clean civic questions.
+    that it rejects more than ``max_reject_fpr`` of a civic set's clean questions.
     """
     out: dict[str, Any] = dict(
         choose_thresholds(labels, scores, target_leak, max_reject_fpr, caught)
     )
     out["validation_auc"] = roc_auc(labels, scores) or 0.0
-    if len(set(civic_labels)) == 2:
-        civic = choose_thresholds(
-            civic_labels, civic_scores, target_leak, max_reject_fpr, civic_caught
+    civic_sets = {"civic": (civic_labels, civic_scores, civic_caught)}
+    if written is not None:
+        civic_sets["written"] = written
+    civic_sets = {name: v for name, v in civic_sets.items() if len(set(v[0])) == 2}
+    for set_labels, set_scores, set_caught in civic_sets.values():
+        chosen = choose_thresholds(set_labels, set_scores, target_leak, max_reject_fpr, set_caught)
+        out["hold"] = min(out["hold"], chosen["hold"])
+        out["reject"] = max(out["reject"], chosen["reject"])
+    out["reject"] = max(out["reject"], out["hold"])
+    if civic_sets:
+        out["validation_leak"], out["validation_friction"] = _leak_friction(
+            labels, scores, caught, out["hold"]
         )
-        out["hold"] = min(out["hold"], civic["hold"])
-        out["reject"] = max(out["reject"], civic["reject"], out["hold"])
-        y = np.asarray(labels)
-        s = np.asarray(scores, dtype=np.float64)
-        pre = np.asarray(caught, dtype=bool)
-        out["validation_leak"] = float(((s < out["hold"]) & ~pre & (y == 1)).sum() / (y == 1).sum())
-        out["validation_friction"] = float(
-            (((s >= out["hold"]) | pre) & (y == 0)).sum() / (y == 0).sum()
-        )
-        cy = np.asarray(civic_labels)
-        cs = np.asarray(civic_scores, dtype=np.float64)
-        cpre = np.asarray(civic_caught, dtype=bool)
-        out["civic_validation_n"] = len(cy)
-        out["civic_validation_auc"] = roc_auc(civic_labels, civic_scores)
-        out["civic_validation_leak"] = float(
-            ((cs < out["hold"]) & ~cpre & (cy == 1)).sum() / (cy == 1).sum()
-        )
-        out["civic_validation_friction"] = float(
-            (((cs >= out["hold"]) | cpre) & (cy == 0)).sum() / (cy == 0).sum()
+    for name, (set_labels, set_scores, set_caught) in civic_sets.items():
+        out[f"{name}_validation_n"] = len(set_labels)
+        out[f"{name}_validation_auc"] = roc_auc(set_labels, set_scores)
+        out[f"{name}_validation_leak"], out[f"{name}_validation_friction"] = _leak_friction(
+            set_labels, set_scores, set_caught, out["hold"]
         )
     return out
+
+
+def _leak_friction(
+    labels: Sequence[int], scores: Sequence[float], caught: Sequence[bool], hold: float
+) -> tuple[float, float]:
+    """Leak and friction of the pipeline at ``hold``: rows ``caught`` earlier always stop."""
+    y = np.asarray(labels)
+    s = np.asarray(scores, dtype=np.float64)
+    pre = np.asarray(caught, dtype=bool)
+    leak = float(((s < hold) & ~pre & (y == 1)).sum() / max(1, (y == 1).sum()))
+    friction = float((((s >= hold) | pre) & (y == 0)).sum() / max(1, (y == 0).sum()))
+    return leak, friction
 
 
 def classifier_metrics(
@@ -273,6 +285,12 @@ def caught_before_classifier(texts: Sequence[str]) -> list[bool]:
 
 
 WEIGHTINGS = ("none", "nb")
+# Regularisation strengths tried per language. With the hand-written questions in
+# training, their validation part picks C = 0.25-1 (16 no longer won anywhere).
+DEFAULT_C_GRID = (0.25, 0.5, 1.0, 4.0)
+# Sample weight of the hand-written questions' train part (~600 rows per
+# language, beside ~25,000 template questions and ~5,000-17,000 corpus rows).
+DEFAULT_WRITTEN_WEIGHT = 30.0
 # Weightings tried per language unless the caller names them. Chosen on the
 # selection sets (corpus @test parts, civic_questions.csv and
 # civic_questions_holdout.csv; docs/moderation-pipeline.md, round four): with
@@ -288,11 +306,16 @@ DEFAULT_WEIGHTINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-def nb_log_count_ratio(features: Any, labels: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+def nb_log_count_ratio(
+    features: Any, labels: np.ndarray, alpha: float = 1.0, weights: np.ndarray | None = None
+) -> np.ndarray:
     """Per feature, log of its (smoothed) share of the abusive rows' feature mass over
-    its share of the clean rows' (Wang & Manning 2012, "NBSVM")."""
-    p = np.asarray(features[labels == 1].sum(axis=0)).ravel() + alpha
-    q = np.asarray(features[labels == 0].sum(axis=0)).ravel() + alpha
+    its share of the clean rows' (Wang & Manning 2012, "NBSVM"); rows count by
+    ``weights`` (default 1)."""
+    w = np.ones(len(labels)) if weights is None else np.asarray(weights, dtype=np.float64)
+    pos = labels == 1
+    p = np.asarray(features[pos].T @ w[pos]).ravel() + alpha
+    q = np.asarray(features[~pos].T @ w[~pos]).ravel() + alpha
     return np.log((p / p.sum()) / (q / q.sum()))
 
 
@@ -303,19 +326,21 @@ def _fit(
     char_max: int,
     word_max: int,
     weighting: str = "none",
+    sample_weight: Sequence[float] | None = None,
 ) -> LanguageModel:
     """``weighting="nb"`` scales each feature by its Naive Bayes log-count ratio before
     the regression; the ratio is folded into the coefficients, so the saved model and
-    its scoring are the same as without it."""
+    its scoring are the same as without it. ``sample_weight``: one per text."""
     from scipy.sparse import diags, hstack
     from sklearn.linear_model import LogisticRegression
 
     char, word = make_vectorizers(char_max, word_max)
     features = hstack([char.fit_transform(texts), word.fit_transform(texts)]).tocsr()
     y = np.asarray(labels)
-    ratio = nb_log_count_ratio(features, y) if weighting == "nb" else None
+    w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    ratio = nb_log_count_ratio(features, y, weights=w) if weighting == "nb" else None
     clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000)
-    clf.fit(features if ratio is None else (features @ diags(ratio)).tocsr(), y)
+    clf.fit(features if ratio is None else (features @ diags(ratio)).tocsr(), y, sample_weight=w)
     coef = clf.coef_.ravel().astype(np.float64)
     if ratio is not None:
         coef = coef * ratio
@@ -332,7 +357,7 @@ def train(
     data: Sequence[str | Path],
     out_dir: str | Path,
     languages: Sequence[str] | None = None,
-    c_grid: Sequence[float] = (1.0, 4.0, 16.0),
+    c_grid: Sequence[float] = DEFAULT_C_GRID,
     target_leak: float = 0.05,
     max_reject_fpr: float = 0.01,
     char_max_features: int = 300_000,
@@ -342,6 +367,7 @@ def train(
     log: Any = None,
     roman_skeleton: bool = True,
     weightings: Sequence[str] | None = None,
+    written_weight: float = DEFAULT_WRITTEN_WEIGHT,
 ) -> dict[str, Any]:
     """Train one model per language found in ``data`` (or only ``languages``).
 
@@ -353,10 +379,14 @@ def train(
     ``roman_skeleton``: the Roman Urdu model also sees consonant skeletons of
     words (``classifier.linear.roman_skeleton``). ``weightings``: feature weightings
     tried with each C (``_fit``; default ``DEFAULT_WEIGHTINGS`` per language); the
-    pair with the lowest friction at the calibrated hold wins. Precondition: each
-    language has both labels in train and validation.
+    pair with the lowest friction at the calibrated hold wins. ``written_weight``:
+    the sample weight of the hand-written questions' train part
+    (``moderation.pipeline.written``; 0 leaves them out, and then their
+    validation part too). Precondition: each language has both labels in train
+    and validation.
     """
     from moderation.pipeline.augment import CONSTRUCTION_SHARE, civic_rows
+    from moderation.pipeline.written import written_files, written_rows
 
     unknown_weightings = [w for w in weightings or () if w not in WEIGHTINGS]
     if unknown_weightings:
@@ -370,7 +400,8 @@ def train(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     say = log or (lambda msg: print(msg, file=sys.stderr))
-    dataset = _dataset_hash(paths)
+    written_paths = written_files() if written_weight > 0 else []
+    dataset = _dataset_hash([*paths, *written_paths])
     meta_languages: dict[str, Any] = {}
     for lang in wanted:
         parts: dict[str, tuple[list[str], list[int]]] = {
@@ -399,6 +430,11 @@ def train(
         for row in synthetic:
             parts["train"][0].append(sanitize(row.text))
             parts["train"][1].append(row.label)
+        written_train, written_val = written_rows(lang) if written_paths else ((), ())
+        weights = [1.0] * len(parts["train"][1]) + [written_weight] * len(written_train)
+        for row in written_train:
+            parts["train"][0].append(sanitize(row.text))
+            parts["train"][1].append(row.label)
         for name, (_, ys) in parts.items():
             if name != "test" and len(set(ys)) < 2:
                 raise ValueError(f"{lang}: the {name} part needs both labels")
@@ -413,6 +449,10 @@ def train(
         civic_val_feats = featurize(civic_val_texts, features)
         caught = caught_before_classifier(parts["validation"][0])
         civic_caught = caught_before_classifier(civic_val_texts)
+        written_val_texts = [sanitize(r.text) for r in written_val]
+        written_val_labels = [r.label for r in written_val]
+        written_val_feats = featurize(written_val_texts, features)
+        written_caught = caught_before_classifier(written_val_texts)
         tried = tuple(weightings) if weightings else DEFAULT_WEIGHTINGS.get(lang, WEIGHTINGS)
         best: tuple[float, tuple[float, str], LanguageModel, dict[str, Any]] | None = None
         for c, weighting in [(c, w) for w in tried for c in c_grid]:
@@ -423,6 +463,7 @@ def train(
                 char_max_features,
                 word_max_features,
                 weighting,
+                weights,
             )
             cand = calibrate(
                 parts["validation"][1],
@@ -433,13 +474,24 @@ def train(
                 civic_caught,
                 target_leak,
                 max_reject_fpr,
+                written=(
+                    written_val_labels,
+                    model.predict(written_val_feats) if written_val else [],
+                    written_caught,
+                ),
             )
             # Friction at the leak target, on the corpus and on unseen civic phrasings.
-            cost = cand["validation_friction"] + cand.get("civic_validation_friction", 0.0)
+            cost = (
+                cand["validation_friction"]
+                + cand.get("civic_validation_friction", 0.0)
+                + cand.get("written_validation_friction", 0.0)
+            )
             say(
                 f"[{lang}] C={c} {weighting}: validation AUC {cand['validation_auc']:.4f} "
                 f"hold {cand['hold']:.3f} friction {cand['validation_friction']:.3f} "
-                f"civic friction {cand.get('civic_validation_friction', 0.0):.3f}"
+                f"civic friction {cand.get('civic_validation_friction', 0.0):.3f} "
+                f"written leak {cand.get('written_validation_leak', 0.0):.3f} "
+                f"friction {cand.get('written_validation_friction', 0.0):.3f}"
             )
             if best is None or cost < best[0]:
                 best = (cost, (c, weighting), model, cand)
@@ -468,6 +520,9 @@ def train(
             "text_features": features,
             "n_train": len(parts["train"][1]),
             "n_synthetic_civic": len(synthetic),
+            "n_written_train": len(written_train),
+            "n_written_validation": len(written_val),
+            "written_weight": written_weight if written_paths else 0.0,
             "n_validation": len(parts["validation"][1]),
             "n_test": len(parts["test"][1]),
             "positive_rate_train": float(np.mean(parts["train"][1])),
@@ -511,7 +566,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", nargs="*", default=None, help="only these languages")
     parser.add_argument("--target-leak", type=float, default=0.05)
     parser.add_argument("--max-reject-fpr", type=float, default=0.01)
-    parser.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0])
+    parser.add_argument("--c", type=float, nargs="+", default=list(DEFAULT_C_GRID))
     parser.add_argument(
         "--weighting",
         nargs="+",
@@ -533,6 +588,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=1000,
         help="synthetic abusive civic questions per language added to training",
     )
+    parser.add_argument(
+        "--written-weight",
+        type=float,
+        default=DEFAULT_WRITTEN_WEIGHT,
+        help="sample weight of the hand-written civic questions (moderation/corpus; "
+        "0: leave them out)",
+    )
     return parser
 
 
@@ -548,6 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         civic_clean=args.civic_clean,
         civic_abusive=args.civic_abusive,
         weightings=args.weighting,
+        written_weight=args.written_weight,
     )
     print(json.dumps({"model_version": metadata["model_version"], "out": str(args.out)}))
     return 0

@@ -46,6 +46,7 @@ class Command(BaseCommand):
             civic_clean=options["civic_clean"],
             civic_abusive=options["civic_abusive"],
             weightings=options["weighting"],
+            written_weight=options["written_weight"],
             log=lambda msg: self.stderr.write(msg),
         )
         self.stdout.write(f"model {metadata['model_version']} written to {options['out']}")

@@ -176,6 +176,7 @@ def test_training_accepts_an_extra_moderator_export(tmp_path: Path) -> None:
         char_max_features=5000,
         word_max_features=2000,
         log=lambda msg: None,
+        written_weight=0.0,
     )
     assert set(meta["training_data"]["files"]) == {"train.csv", "audit.csv"}
     assert list(meta["languages"]) == ["en"]
