@@ -1559,6 +1559,9 @@ HELD_OUT_CIVIC_ROUND_NINE = _EVALUATION / "civic_questions_round9.csv"
 # (80 clean + 40 abusive), while other writers wrote the hand-written training
 # questions (moderation/corpus); committed before anything was measured on it.
 HELD_OUT_CIVIC_ROUND_TEN = _EVALUATION / "civic_questions_round10.csv"
+# The same brief again, written after round10 had been measured once; committed
+# before anything was measured on it.
+HELD_OUT_CIVIC_ROUND_ELEVEN = _EVALUATION / "civic_questions_round11.csv"
 HELD_OUT_FILES = (
     HELD_OUT_CIVIC,
     HELD_OUT_CIVIC_FRESH,
@@ -1569,6 +1572,7 @@ HELD_OUT_FILES = (
     HELD_OUT_CIVIC_ROUND_EIGHT,
     HELD_OUT_CIVIC_ROUND_NINE,
     HELD_OUT_CIVIC_ROUND_TEN,
+    HELD_OUT_CIVIC_ROUND_ELEVEN,
 )
 NEAR_DUPLICATE_JACCARD = 0.5
 # Share of the abusive rows built from round-three constructions, per language;

@@ -89,6 +89,7 @@ ROUND_SEVEN = CIVIC.with_name("civic_questions_round7.csv")
 ROUND_EIGHT = CIVIC.with_name("civic_questions_round8.csv")
 ROUND_NINE = CIVIC.with_name("civic_questions_round9.csv")
 ROUND_TEN = CIVIC.with_name("civic_questions_round10.csv")
+ROUND_ELEVEN = CIVIC.with_name("civic_questions_round11.csv")
 LATER_SETS = (
     FRESH,
     ROUND_FOUR,
@@ -98,6 +99,7 @@ LATER_SETS = (
     ROUND_EIGHT,
     ROUND_NINE,
     ROUND_TEN,
+    ROUND_ELEVEN,
 )
 
 
