@@ -9,8 +9,10 @@ the same language are dropped (``augment.held_out_guard``), like generated ones.
 
 The same hash split as the corpora (``training.split_of``) divides them: the
 *train* part joins training, the rest (validation and test, 30 %) is a civic
-validation set for the thresholds and the choice of C -- the only validation data
-that looks like what citizens post, with abuse as varied as real abuse.
+validation set for the choice of C -- the only validation data that looks like
+what citizens post, with abuse as varied as real abuse. The hold threshold is
+then set on every written question scored by a model that never saw its writer
+(``training._unseen_writer_scores``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ WRITTEN_DIR = Path(__file__).resolve().parents[1] / "corpus"
 def written_files() -> list[Path]:
     """The hand-written CSVs that ship with the project, in a stable order."""
     return sorted(WRITTEN_DIR.glob("written_*.csv"))
+
+
+def writer_of(row: Row) -> str:
+    """The writer of a hand-written row: its source without the label part."""
+    return row.source.split("/", 1)[0]
 
 
 @lru_cache(maxsize=4)

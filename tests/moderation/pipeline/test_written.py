@@ -10,8 +10,15 @@ import pytest
 
 from moderation.pipeline.augment import HELD_OUT_FILES, NEAR_DUPLICATE_JACCARD, NearDuplicateGuard
 from moderation.pipeline.normalize import fold, sanitize
-from moderation.pipeline.training import calibrate, nb_log_count_ratio, read_rows, split_of, train
-from moderation.pipeline.written import written_files, written_rows
+from moderation.pipeline.training import (
+    _unseen_writer_scores,
+    calibrate,
+    nb_log_count_ratio,
+    read_rows,
+    split_of,
+    train,
+)
+from moderation.pipeline.written import writer_of, written_files, written_rows
 
 from .conftest import write_training_csv
 
@@ -124,9 +131,46 @@ def test_training_learns_from_the_written_questions_and_calibrates_on_their_vali
     assert info["n_written_train"] == len(train_part)
     assert info["n_written_validation"] == len(validation_part)
     assert info["written_weight"] == 3.0
-    assert info["calibration"]["written_validation_n"] == len(validation_part)
+    # The hold is set on every written question, each scored without its writer.
+    assert info["calibration"]["written_scores"] == "unseen writer"
+    assert info["calibration"]["written_validation_n"] == len(train_part) + len(validation_part)
     assert {p.name for p in written_files()} <= set(with_written["training_data"]["files"])
     assert without["languages"]["ur-Latn"]["n_written_train"] == 0
     assert "written_validation_n" not in without["languages"]["ur-Latn"]["calibration"]
     assert set(without["training_data"]["files"]) == {"train.csv"}
     assert with_written["model_version"] != without["model_version"]
+
+
+class _Memorising:
+    """A 'model' that scores 1 for texts it was trained on and 0 for any other."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.seen = set(texts)
+
+    def predict(self, texts: list[str]) -> list[float]:
+        return [1.0 if t in self.seen else 0.0 for t in texts]
+
+
+def test_each_writer_is_scored_by_a_model_that_never_saw_that_writer() -> None:
+    fitted: list[list[str]] = []
+
+    def fit(texts: list[str], labels: list[int], sample_weight: list[float]) -> _Memorising:
+        fitted.append(texts)
+        return _Memorising(texts)
+
+    scores = _unseen_writer_scores(
+        ["tweet", "a1", "a2", "b1"],
+        [1, 0, 1, 0],
+        [1.0, 15.0, 15.0, 15.0],
+        ["", "written-en-A", "written-en-A", "written-en-B"],
+        ["a1", "a3", "b1", "b2"],
+        ["written-en-A", "written-en-A", "written-en-B", "written-en-B"],
+        fit,
+    )
+    assert scores == [0.0, 0.0, 0.0, 0.0]
+    assert sorted(fitted) == [["tweet", "a1", "a2"], ["tweet", "b1"]]
+
+
+def test_a_written_rows_writer_is_its_source_without_the_label() -> None:
+    train_part, _ = written_rows("ur")
+    assert {writer_of(r) for r in train_part} == {f"written-ur-{x}" for x in "ABCD"}
