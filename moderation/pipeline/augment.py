@@ -1562,6 +1562,10 @@ HELD_OUT_CIVIC_ROUND_TEN = _EVALUATION / "civic_questions_round10.csv"
 # The same brief again, written after round10 had been measured once; committed
 # before anything was measured on it.
 HELD_OUT_CIVIC_ROUND_ELEVEN = _EVALUATION / "civic_questions_round11.csv"
+# The same brief again, written after round11 had been measured once, while the
+# last hand-written training questions were being written; committed before
+# anything was measured on it.
+HELD_OUT_CIVIC_ROUND_TWELVE = _EVALUATION / "civic_questions_round12.csv"
 HELD_OUT_FILES = (
     HELD_OUT_CIVIC,
     HELD_OUT_CIVIC_FRESH,
@@ -1573,6 +1577,7 @@ HELD_OUT_FILES = (
     HELD_OUT_CIVIC_ROUND_NINE,
     HELD_OUT_CIVIC_ROUND_TEN,
     HELD_OUT_CIVIC_ROUND_ELEVEN,
+    HELD_OUT_CIVIC_ROUND_TWELVE,
 )
 NEAR_DUPLICATE_JACCARD = 0.5
 # Share of the abusive rows built from round-three constructions, per language;

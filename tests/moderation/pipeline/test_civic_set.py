@@ -90,6 +90,7 @@ ROUND_EIGHT = CIVIC.with_name("civic_questions_round8.csv")
 ROUND_NINE = CIVIC.with_name("civic_questions_round9.csv")
 ROUND_TEN = CIVIC.with_name("civic_questions_round10.csv")
 ROUND_ELEVEN = CIVIC.with_name("civic_questions_round11.csv")
+ROUND_TWELVE = CIVIC.with_name("civic_questions_round12.csv")
 LATER_SETS = (
     FRESH,
     ROUND_FOUR,
@@ -100,6 +101,7 @@ LATER_SETS = (
     ROUND_NINE,
     ROUND_TEN,
     ROUND_ELEVEN,
+    ROUND_TWELVE,
 )
 
 
