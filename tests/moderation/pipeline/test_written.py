@@ -173,4 +173,4 @@ def test_each_writer_is_scored_by_a_model_that_never_saw_that_writer() -> None:
 
 def test_a_written_rows_writer_is_its_source_without_the_label() -> None:
     train_part, _ = written_rows("ur")
-    assert {writer_of(r) for r in train_part} == {f"written-ur-{x}" for x in "ABCD"}
+    assert {writer_of(r) for r in train_part} == {f"written-ur-{x}" for x in "ABCDEF"}
