@@ -200,8 +200,9 @@ def calibrate(
     """Thresholds from the corpus validation part and the civic validation sets.
 
     The civic sets are the synthetic split (frames never seen in training) and,
-    when given, ``written``: the validation part of the hand-written questions
-    (``moderation.pipeline.written``).
+    when given, ``written``: hand-written questions with their scores
+    (``moderation.pipeline.written``; ``train`` passes their validation part while
+    it chooses C, then every one of them scored without its writer).
 
     hold: ``choose_thresholds`` on the corpus; lowered further if a civic set
     would leak more than ``target_leak``. Leak first on every set: a civic set can
@@ -541,6 +542,24 @@ def train(
             # saw that writer (see _unseen_writer_scores).
             all_written = (*written_train, *written_val)
             all_written_texts = [sanitize(r.text) for r in all_written]
+            train_writers = [""] * (len(weights) - len(written_train)) + [
+                writer_of(r) for r in written_train
+            ]
+            unseen_scores = _unseen_writer_scores(
+                feats["train"],
+                parts["train"][1],
+                weights,
+                train_writers,
+                featurize(all_written_texts, features),
+                [writer_of(r) for r in all_written],
+                partial(
+                    _fit,
+                    c=c_best,
+                    char_max=char_max_features,
+                    word_max=word_max_features,
+                    weighting=weighting_best,
+                ),
+            )
             thresholds = calibrate(
                 parts["validation"][1],
                 val_scores,
@@ -552,22 +571,7 @@ def train(
                 max_reject_fpr,
                 written=(
                     [r.label for r in all_written],
-                    _unseen_writer_scores(
-                        feats["train"],
-                        parts["train"][1],
-                        weights,
-                        [""] * (len(weights) - len(written_train))
-                        + [writer_of(r) for r in written_train],
-                        featurize(all_written_texts, features),
-                        [writer_of(r) for r in all_written],
-                        partial(
-                            _fit,
-                            c=c_best,
-                            char_max=char_max_features,
-                            word_max=word_max_features,
-                            weighting=weighting_best,
-                        ),
-                    ),
+                    unseen_scores,
                     caught_before_classifier(all_written_texts),
                 ),
             )
