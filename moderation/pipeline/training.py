@@ -492,6 +492,16 @@ def train(
         written_val_labels = [r.label for r in written_val]
         written_val_feats = featurize(written_val_texts, features)
         written_caught = caught_before_classifier(written_val_texts)
+        # Everything but the model's scores and the written set is fixed per language.
+        calibrate_on = partial(
+            calibrate,
+            labels=parts["validation"][1],
+            caught=caught,
+            civic_labels=civic_val_labels,
+            civic_caught=civic_caught,
+            target_leak=target_leak,
+            max_reject_fpr=max_reject_fpr,
+        )
         tried = tuple(weightings) if weightings else DEFAULT_WEIGHTINGS.get(lang, WEIGHTINGS)
         best: tuple[float, tuple[float, str], LanguageModel, dict[str, Any]] | None = None
         for c, weighting in [(c, w) for w in tried for c in c_grid]:
@@ -504,15 +514,9 @@ def train(
                 weighting,
                 weights,
             )
-            cand = calibrate(
-                parts["validation"][1],
-                model.predict(feats["validation"]),
-                caught,
-                civic_val_labels,
-                model.predict(civic_val_feats) if civic_val else [],
-                civic_caught,
-                target_leak,
-                max_reject_fpr,
+            cand = calibrate_on(
+                scores=model.predict(feats["validation"]),
+                civic_scores=model.predict(civic_val_feats) if civic_val else [],
                 written=(
                     written_val_labels,
                     model.predict(written_val_feats) if written_val else [],
@@ -541,7 +545,8 @@ def train(
             # The final hold: each writer's questions scored by a model that never
             # saw that writer (see _unseen_writer_scores).
             all_written = (*written_train, *written_val)
-            all_written_texts = [sanitize(r.text) for r in all_written]
+            # The written train rows are the last ones of the train part.
+            written_train_feats = feats["train"][len(feats["train"]) - len(written_train) :]
             train_writers = [""] * (len(weights) - len(written_train)) + [
                 writer_of(r) for r in written_train
             ]
@@ -550,7 +555,7 @@ def train(
                 parts["train"][1],
                 weights,
                 train_writers,
-                featurize(all_written_texts, features),
+                [*written_train_feats, *written_val_feats],
                 [writer_of(r) for r in all_written],
                 partial(
                     _fit,
@@ -560,19 +565,14 @@ def train(
                     weighting=weighting_best,
                 ),
             )
-            thresholds = calibrate(
-                parts["validation"][1],
-                val_scores,
-                caught,
-                civic_val_labels,
-                model.predict(civic_val_feats) if civic_val else [],
-                civic_caught,
-                target_leak,
-                max_reject_fpr,
+            thresholds = calibrate_on(
+                scores=val_scores,
+                civic_scores=model.predict(civic_val_feats) if civic_val else [],
                 written=(
                     [r.label for r in all_written],
                     unseen_scores,
-                    caught_before_classifier(all_written_texts),
+                    caught_before_classifier(parts["train"][0][-len(written_train) :])
+                    + written_caught,
                 ),
             )
             thresholds["written_scores"] = "unseen writer"
